@@ -18,7 +18,7 @@ book: env vendor
 ## test: gdlib unit tests, nbval on every notebook, warnings-as-errors build, browser test
 test: env-test vendor
 	$(PY) -m pytest -n 2 --dist loadfile --nbval \
-	  --sanitize-with tests/nbval_sanitize.cfg \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  --cov=gdlib --cov-report=term --cov-report=json:$(BUILD)/coverage.json
 	$(PY) tests/coverage_gate.py $(BUILD)/coverage.json
 
