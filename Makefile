@@ -11,6 +11,12 @@ MATHJAX_DST := _vendor/mathjax
 
 ## book: build the HTML book (every notebook executed) into _build/html
 book: env vendor
+	@# Notebook outputs are cached by their code; a change to gdlib changes
+	@# what they print, so it clears the cache.
+	@h=$$(find gdlib -type f \( -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.mplstyle' \) \
+	  | sort | xargs cat | sha256sum | cut -c1-16); \
+	if [ "$$(cat $(BUILD)/.gdlib-hash 2>/dev/null)" != "$$h" ]; then \
+	  rm -rf $(BUILD)/.jupyter_cache; mkdir -p $(BUILD); echo $$h > $(BUILD)/.gdlib-hash; fi
 	$(VENV)/bin/jupyter-book build . --path-output . --keep-going
 	@echo
 	@echo "The book is at $(abspath $(BUILD))/html/index.html"
@@ -30,6 +36,18 @@ notebooks: env
 bench: env-test vendor
 	$(PY) bench/run.py
 
+## assign: a chapter's exercises as an otter-grader assignment, in _build/assign/<chapter>/
+##   make assign CHAPTER=book/ch01_descent_direction.ipynb
+assign: .stamp-env-instructor
+	@test -n "$(CHAPTER)" || { echo "usage: make assign CHAPTER=book/chNN_name.ipynb"; exit 2; }
+	$(PY) tools/assign.py $(CHAPTER)
+
+## grade: grade a folder of submitted notebooks offline (otter run); writes _build/assign/<chapter>/scores.csv
+##   make grade CHAPTER=book/ch01_descent_direction.ipynb SUBMISSIONS=path/to/folder
+grade: .stamp-env-instructor
+	@test -n "$(CHAPTER)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade CHAPTER=book/chNN_name.ipynb SUBMISSIONS=folder"; exit 2; }
+	$(PY) tools/grade.py $(SUBMISSIONS) --chapter $(CHAPTER)
+
 env: .stamp-env
 env-test: .stamp-env-test
 
@@ -44,6 +62,10 @@ $(VENV)/bin/python:
 
 .stamp-env-test: requirements-test.txt .stamp-env
 	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+.stamp-env-instructor: requirements-instructor.txt .stamp-env
+	$(PY) -m pip install --quiet -r requirements-instructor.txt
 	touch $@
 
 ## vendor: MathJax from the npm registry, served by the book itself (no CDN)
