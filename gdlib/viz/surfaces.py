@@ -6,7 +6,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ._colors import line_style
-from ._style import new_figure, styled
+from ._style import _show_figures_in_ipython, new_figure, styled
 
 
 # ----------------------------------------------------------------- inputs
@@ -360,6 +360,7 @@ def taylor(f, x0, radius: float = 0.5, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), *, or
 
     with styled():
         from matplotlib.figure import Figure
+        _show_figures_in_ipython()
         fig = Figure(figsize=figsize)
         ax3 = fig.add_subplot(1, 2, 1, projection="3d")
         ax2 = fig.add_subplot(1, 2, 2)
