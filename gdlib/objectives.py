@@ -133,7 +133,10 @@ class Quadratic(Objective):
         self.dim = d
         self.eigenvalues = np.linalg.eigvalsh(self.A)
         self.L = float(self.eigenvalues[-1])
-        positive_definite = self.eigenvalues[0] > 0
+        # Rounding leaves a singular A with a tiny eigenvalue of either sign:
+        # treat anything below d * machine-eps * |lambda_max| as zero.
+        tol = d * np.finfo(np.float64).eps * max(abs(self.eigenvalues[-1]), abs(self.eigenvalues[0]))
+        positive_definite = self.eigenvalues[0] > tol
         self.condition_number = (float(self.eigenvalues[-1] / self.eigenvalues[0])
                                  if positive_definite else float("inf"))
         self.minimizer = np.linalg.solve(self.A, self.b) if positive_definite else None

@@ -148,3 +148,12 @@ def test_bad_input(make, error, match):
 
 def test_integer_points_are_accepted():
     assert Rosenbrock().value(np.array([1, 1])) == 0.0
+
+
+def test_singular_data_is_not_mistaken_for_positive_definite():
+    # X^T X of Hinton's raw two cases plus a bias column is singular; rounding
+    # can leave its smallest eigenvalue a hair above zero.
+    X = np.array([[101.0, 101.0, 1.0], [101.0, 99.0, 1.0]])
+    neuron = LinearNeuron(X, np.array([2.0, 0.0]))
+    assert neuron.minimizer is None
+    assert neuron.condition_number == float("inf")
