@@ -326,6 +326,10 @@ class _Drawer:
             if self.fig is not None and self.fig is not fig:
                 _close_pyplot(self.fig)
             FigureCanvasAgg(fig)  # draw off-screen with Agg whatever the notebook backend
+            if fig.axes and all(ax.get_subplotspec() is None for ax in fig.axes):
+                # Axes placed by hand (fig.add_axes): constrained layout, on in the
+                # book's style, has nothing to lay out and would warn on every draw.
+                fig.set_layout_engine("none")
             if self.dpi is not None:
                 fig.set_dpi(self.dpi)
             self.fig, self.update, self.key, self.background = fig, update, key, None

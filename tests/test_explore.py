@@ -327,3 +327,24 @@ def test_three_d_lines_are_drawn_as_images_of_their_projection():
         return fig, update
     d = explore(plot, mode="static", lr=Slider(0.05, 0.15, num=2)).frames()
     assert {s["t"] for s in d["styles"]} == {"i"}
+
+
+def test_hand_placed_axes_draw_without_layout_warnings():
+    """The book's style turns constrained layout on; fig.add_axes must not warn."""
+    import warnings
+
+    from matplotlib.figure import Figure
+
+    from gdlib import viz
+
+    def plot(a):
+        with viz.style_context():
+            fig = Figure(figsize=(3, 2))
+            ax = fig.add_axes([0.1, 0.1, 0.8, 0.8])
+            ax.plot([0, 1], [0, a])
+        return fig
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        html = explore(plot, a=Slider(0, 1, num=3), mode="static").to_html()
+    assert "gdlib-explore" in html
