@@ -53,7 +53,7 @@ def newton(objective, x0, damped=False, steps=100, tol=1e-8, *, rho=0.5, c1=1e-4
 
     References
     ----------
-    Nocedal and Wright (2006), ch. 3.3; seed 002 §一(二). Chapter 3.
+    Nocedal and Wright (2006), ch. 3.3; the gradient-descent and backpropagation summary, part 1 (2). Chapter 3.
     """
     if not isinstance(damped, (bool, np.bool_)):
         raise TypeError(f"damped must be True or False, got {damped!r}")

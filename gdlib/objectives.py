@@ -1,4 +1,4 @@
-"""Test functions with analytic value, gradient and Hessian (chapters 1-4 and 8).
+r"""Test functions with analytic value, gradient and Hessian (chapters 1-4 and 8).
 
 Every objective has ``value(x)``, ``grad(x)`` and ``hess(x)``, and where it is
 known ``minimizer`` (``None`` otherwise). Points are arrays of shape ``(d,)``,
@@ -6,17 +6,17 @@ or any stack ``(..., d)`` (a grid of points for a contour plot): ``value``
 returns shape ``(...)``, ``grad`` ``(..., d)`` and ``hess`` ``(..., d, d)``.
 Calling an objective is calling its ``value``.
 
-=====================  =====================================  ====================
-objective              :math:`f`                              minimizer
-=====================  =====================================  ====================
-``Quadratic(A, b, c)`` :math:`\\tfrac12 x^T A x - b^T x + c`   :math:`A^{-1} b`
-``ill_conditioned``    quadratic with condition number kappa  0
-``LinearNeuron(X, y)`` :math:`\\tfrac{1}{2N}\\|Xw - y\\|^2`     least squares
-``Rosenbrock(a, b)``   :math:`(a - x)^2 + b (y - x^2)^2`       :math:`(a, a^2)`
-``Beale()``            sum of three squared residuals          :math:`(3, 1/2)`
-``Himmelblau()``       :math:`(x^2+y-11)^2 + (x+y^2-7)^2`      four minima
-``Saddle()``           :math:`x^2 - y^2`                       none (saddle at 0)
-=====================  =====================================  ====================
+========================  ========================================  ======================
+objective                 :math:`f`                                 minimizer
+========================  ========================================  ======================
+``Quadratic(A, b, c)``    :math:`\tfrac12 x^T A x - b^T x + c`      :math:`A^{-1} b`
+``ill_conditioned``       quadratic with condition number kappa     0
+``LinearNeuron(X, y)``    :math:`\tfrac{1}{2N}\|Xw - y\|^2`         least squares
+``Rosenbrock(a, b)``      :math:`(a - x)^2 + b (y - x^2)^2`         :math:`(a, a^2)`
+``Beale()``               sum of three squared residuals            :math:`(3, 1/2)`
+``Himmelblau()``          :math:`(x^2+y-11)^2 + (x+y^2-7)^2`        four minima
+``Saddle()``              :math:`x^2 - y^2`                         none (saddle at 0)
+========================  ========================================  ======================
 """
 from __future__ import annotations
 

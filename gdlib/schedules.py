@@ -12,7 +12,7 @@ This is the convention of ``torch.optim.lr_scheduler`` when
 :func:`exponential` reproduces ``ExponentialLR``, :func:`step_decay`
 ``StepLR`` and :func:`cosine` ``CosineAnnealingLR`` (closed form).
 
-References: Hung-yi Lee's notes (seed 003) for :math:`1/t` and
+References: the Hung-yi Lee style lecture notes for :math:`1/t` and
 :math:`1/\\sqrt{t+1}`; Ruder (2016) §3 for schedules set in advance;
 Loshchilov and Hutter (2017) for cosine annealing; Goyal et al. (2017) for
 linear warm-up.
@@ -80,7 +80,7 @@ class inverse_time(Schedule):
 
 @dataclass(frozen=True)
 class inverse_sqrt(Schedule):
-    r""":math:`\eta_t = \eta / \sqrt{t + 1}` (seed 003's learning-rate decay)."""
+    r""":math:`\eta_t = \eta / \sqrt{t + 1}` (the learning-rate decay of the Hung-yi Lee style notes)."""
 
     lr: float
 

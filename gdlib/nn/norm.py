@@ -9,14 +9,14 @@ All four compute the same thing over different axes :math:`S` of the input:
     \hat x = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}, \qquad
     y = \gamma \odot \hat x + \beta .
 
-=================  ===============================  ======================
-layer              statistics over (input N x C x H x W)  gamma, beta per
-=================  ===============================  ======================
-``BatchNorm1d/2d`` N, H, W  (per channel)             channel
-``LayerNorm``      the trailing ``normalized_shape``  element of that shape
-``InstanceNorm2d`` H, W  (per sample and channel)     channel
-``GroupNorm``      channels of a group, H, W          channel
-=================  ===============================  ======================
+==================  =====================================  ======================
+layer               statistics over (input N x C x H x W)  gamma, beta per
+==================  =====================================  ======================
+``BatchNorm1d/2d``  N, H, W (per channel)                  channel
+``LayerNorm``       the trailing ``normalized_shape``      element of that shape
+``InstanceNorm2d``  H, W (per sample and channel)          channel
+``GroupNorm``       channels of a group, H, W              channel
+==================  =====================================  ======================
 
 Backward (derived in chapter 11): with :math:`g = \partial L/\partial \hat x =
 \gamma \odot \delta` and means :math:`\langle\cdot\rangle` over :math:`S`,
@@ -195,6 +195,8 @@ class _BatchNorm(_Affine):
 
 class BatchNorm1d(_BatchNorm):
     __doc__ = (_BatchNorm.__doc__ or "") + """
+    Notes
+    -----
     Input ``(N, C)`` (fully connected layers: statistics per feature over the
     batch) or ``(N, C, L)``.
     """
@@ -203,6 +205,8 @@ class BatchNorm1d(_BatchNorm):
 
 class BatchNorm2d(_BatchNorm):
     __doc__ = (_BatchNorm.__doc__ or "") + """
+    Notes
+    -----
     Input ``(N, C, H, W)`` (convolutional layers, "spatial batch norm": one
     mean and variance per channel over N, H and W).
     """

@@ -34,7 +34,7 @@ class Adagrad(Optimizer):
         G_t &= G_{t-1} + g_t^2 \\
         \theta_t &= \theta_{t-1} - \tilde\eta_t \, \frac{g_t}{\sqrt{G_t} + \epsilon}
 
-    With ``eps_inside_sqrt=True`` the last line is Ruder's (seed 001 §4.3)
+    With ``eps_inside_sqrt=True`` the last line is Ruder's overview (§4.3)
     :math:`\theta_t = \theta_{t-1} - \tilde\eta_t\, g_t / \sqrt{G_t + \epsilon}`.
 
     Symbols: :math:`\eta` = ``lr``, :math:`\delta` = ``lr_decay``,

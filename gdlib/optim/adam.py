@@ -48,7 +48,7 @@ class Adam(Optimizer):
     :math:`g_t = \nabla f(\theta_{t-1})` and the parameters first shrink,
     :math:`\theta_{t-1} \leftarrow (1 - \eta\lambda)\theta_{t-1}`.
 
-    With ``bias_correction=False`` the slides' version (seed 004):
+    With ``bias_correction=False`` the course slides' version:
     :math:`\hat m_t = m_t`, :math:`\hat v_t = v_t` (the slides also leave out
     :math:`\epsilon`; keep a small ``eps`` to avoid dividing by zero). With
     ``betas[0] = 0`` this version is RMSprop with :math:`\alpha = \beta_2`.

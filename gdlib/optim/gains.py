@@ -71,7 +71,7 @@ class DeltaBarDelta(Optimizer):
 
     References
     ----------
-    Hinton, *Neural Networks for Machine Learning*, lecture 6d (seed 000);
+    Hinton, *Neural Networks for Machine Learning*, lecture 6d;
     Jacobs (1988), *Increased rates of convergence through learning rate
     adaptation*. No ``torch.optim`` counterpart. Derived in chapter 7.
     """

@@ -44,8 +44,8 @@ class RMSprop(Optimizer):
         \theta_t &= \theta_{t-1} - \eta \frac{g_t}{\sqrt{\tilde v_t} + \epsilon} \quad (\mu = 0)
 
     With ``eps_inside_sqrt=True``, :math:`\sqrt{\tilde v_t} + \epsilon` becomes
-    :math:`\sqrt{\tilde v_t + \epsilon}` (Ruder, seed 001 §4.5). Hinton's
-    lecture (seed 000) and the slides (seed 004) write the same running
+    :math:`\sqrt{\tilde v_t + \epsilon}` (Ruder's overview, §4.5). Hinton's
+    lecture and the course slides write the same running
     average :math:`\text{MeanSquare}(w, t) = 0.9\,\text{MeanSquare}(w, t-1) + 0.1 g_t^2`.
 
     Symbols: :math:`\alpha` (Hinton's and the slides' :math:`\rho`, Ruder's

@@ -46,7 +46,7 @@ class Rprop(Optimizer):
 
     Symbols: :math:`\eta` = ``lr`` (the initial step), :math:`(\eta^-, \eta^+)`
     = ``etas``, :math:`(\Delta_{\min}, \Delta_{\max})` = ``step_sizes``.
-    Hinton's lecture (seed 000) uses x1.2 / x0.5 and limits 1e-6 .. 50: the
+    Hinton's lecture 6e uses x1.2 / x0.5 and limits 1e-6 .. 50: the
     defaults.
 
     Parameters

@@ -39,10 +39,9 @@ class SGD(Optimizer):
         \theta_t &= \theta_{t-1} - \eta g_t
 
     The slides' form :math:`v_t = \rho v_{t-1} + \nabla f(w_t)`,
-    :math:`w_{t+1} = w_t - lr \cdot v_t` (seed 004) is exactly this torch form.
+    :math:`w_{t+1} = w_t - lr \cdot v_t` (the course slides) is exactly this torch form.
 
-    The velocity form (``momentum_form="velocity"``, Ruder's overview, seed
-    001) puts the learning rate inside the velocity:
+    The velocity form (``momentum_form="velocity"``, Ruder's overview) puts the learning rate inside the velocity:
 
     .. math::
 
@@ -62,7 +61,7 @@ class SGD(Optimizer):
         v_t &= \gamma v_{t-1} + \eta \nabla f(\theta_{t-1} - \gamma v_{t-1}) \\
         \theta_t &= \theta_{t-1} - v_t
 
-    so the caller must evaluate the gradient at :meth:`eval_point`
+    so the caller must evaluate the gradient at ``eval_point``
     (:func:`gdlib.minimize` does). The torch Nesterov form is the same method
     written in the variable :math:`\theta - \gamma v` (chapter 6 shows it).
 

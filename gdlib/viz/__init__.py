@@ -6,19 +6,21 @@ build a :class:`matplotlib.figure.Figure` without pyplot, so a figure shows
 once when it is a cell's last expression and never leaks; pass ``ax=`` to
 draw into axes of your own.
 
-==========================  ==================================================
-:func:`contour`             contours of f(x, y) with paths, gradient arrows
-:func:`add_paths`           paths on existing axes; ``.set()`` reuses artists
-:func:`curve`               a 1-D function with gradient-descent iterates
-:func:`surface`             a 3-D surface, optionally with paths on it
-:func:`taylor`              first/second-order Taylor model and trust circle
-:func:`loss_curves`         loss per step for one or several runs (lin/log)
-:func:`train_val_curves`    per-epoch training and validation curves
-:func:`momentum_diagram`    momentum and Nesterov "jump, then correct" vectors
+=============================  ==================================================
+:func:`contour`                contours of f(x, y) with paths, gradient arrows
+:func:`add_paths`              paths on existing axes; ``.set()`` reuses artists
+:func:`curve`                  a 1-D function with gradient-descent iterates
+:func:`surface`                a 3-D surface, optionally with paths on it
+:func:`taylor`                 first/second-order Taylor model and trust circle
+:func:`loss_curves`            loss per step for one or several runs (lin/log)
+:func:`train_val_curves`       per-epoch training and validation curves
+:func:`momentum_diagram`       momentum and Nesterov "jump, then correct" vectors
 :func:`activation_histograms`  one histogram per layer with mean and std
-:func:`norm_cube`           the axes each normalization layer averages over
-:func:`color`, :func:`line_style`, :func:`use_style`, :func:`style_context`
-==========================  ==================================================
+:func:`norm_cube`              the axes each normalization layer averages over
+:func:`color`                  the fixed colour of an optimizer (also
+                               ``line_style``, ``use_style``,
+                               ``style_context``)
+=============================  ==================================================
 
 Paths are drawn by a :class:`Paths` object (``fig.axes[0].gdlib_paths`` for
 :func:`contour` and :func:`curve`) whose ``set(paths, upto=None)`` moves the

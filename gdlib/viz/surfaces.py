@@ -200,15 +200,25 @@ def contour(f, xlim=None, ylim=None, *, paths: Any = None, levels=20, log=None,
 
     Parameters
     ----------
-    f : callable of a length-2 array, or an objective with ``.value`` (and ``.grad``).
-    xlim, ylim : the window (default ``f.domain`` if it has one, else (-2, 2)).
-    paths : optimizer paths (see :func:`add_paths`); a legend names them.
-    levels, log : number of levels (or the levels); ``log=None`` picks log
-        spacing when values crowd near the minimum (Rosenbrock, Beale).
-    minimum : a point to mark with a star (default ``f.minimizer`` if any).
-    arrows : draw negative-gradient arrows on an ``arrows`` x ``arrows`` grid.
+    f : callable or objective
+        A function of a length-2 array, or an objective with ``.value`` (and
+        ``.grad`` for arrows).
+    xlim, ylim : (float, float), optional
+        The window (default ``f.domain`` if it has one, else (-2, 2)).
+    paths : list, dict or result, optional
+        Optimizer paths (see :func:`add_paths`); a legend names them.
+    levels, log : int or sequence, bool or None
+        Number of levels (or the levels); ``log=None`` picks log spacing when
+        values crowd near the minimum (Rosenbrock, Beale).
+    minimum : array, optional
+        A point to mark with a star (default ``f.minimizer`` if any).
+    arrows : int or bool
+        Draw negative-gradient arrows on an ``arrows`` x ``arrows`` grid.
 
-    Returns the figure; its :class:`Paths` is ``fig.axes[0].gdlib_paths``.
+    Returns
+    -------
+    Figure
+        Its :class:`Paths` is ``fig.axes[0].gdlib_paths``.
     """
     xlim, ylim = _window(f, xlim, 0), _window(f, ylim, 1)
     with styled():
