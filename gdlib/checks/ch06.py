@@ -5,20 +5,19 @@ Each check takes the reader's answer (a function or a number) and returns
 check's own, so a formula that fits one example by luck does not pass; a
 wrong answer is matched against the mistakes people make with momentum (the
 constant-gradient gain where the gradient alternates, a geometric sum with
-one term too many, gradient descent's
-threshold ``2/L`` kept for the heavy ball, ``gamma`` where ``1 - gamma`` or
-``1 + gamma`` belongs, the look-ahead taken backwards) and the kind of
+one term too many, gradient descent's threshold ``2/L`` kept for the heavy
+ball, ``gamma`` where ``1 - gamma`` or ``1 + gamma`` belongs, the look-ahead
+taken backwards, a rate change counted one update off) and the kind of
 mistake is named, never the expected value.
 
-==========================  ===================================================  ========================
-exercise label              asks for                                             check
-==========================  ===================================================  ========================
-``ch06-alternating``        ``gain(gamma, t)``: the gain for g, -g, g, ...        :func:`alternating`
-``ch06-max-lr``             ``eta_max(L, gamma)``: the heavy ball's threshold     :func:`max_lr`
-``ch06-lookahead``          ``torch_point(theta, theta_prev, gamma)``             :func:`lookahead`
-``ch06-schedule``           ``ratio``: velocity-form / torch-form step after a    :func:`schedule`
-                            rate drop
-==========================  ===================================================  ========================
+=====================  ==================================================  ======================
+exercise label         asks for                                            check
+=====================  ==================================================  ======================
+``ch06-alternating``   ``gain(gamma, t)``: the gain for g, -g, g, ...      :func:`alternating`
+``ch06-max-lr``        ``eta_max(L, gamma)``: the heavy ball's threshold   :func:`max_lr`
+``ch06-lookahead``     ``torch_point(theta, theta_prev, gamma)``           :func:`lookahead`
+``ch06-schedule``      ``ratio``: the two forms' steps after a rate drop   :func:`schedule`
+=====================  ==================================================  ======================
 """
 from __future__ import annotations
 
