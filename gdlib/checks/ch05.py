@@ -4,6 +4,7 @@
 ``iterations(fn)``       ch05-iterations: gradient steps for N examples, batch size B, E epochs
 ``batch_variance(fn)``   ch05-variance: variance of a mini-batch mean drawn without replacement
 ``robbins(answer)``      ch05-robbins: which schedules satisfy the Robbins-Monro conditions
+``budget(e, i)``         ch05-budget: which batch size needs the fewest epochs / iterations
 =======================  =============================================================
 
 Derivation exercises take the reader's answer as a Python function and call it
@@ -20,7 +21,7 @@ import numpy as np
 
 from ._core import Feedback, correct, exercise, not_answered, wrong
 
-__all__ = ["iterations", "batch_variance", "robbins", "SCHEDULES"]
+__all__ = ["iterations", "batch_variance", "robbins", "budget", "SCHEDULES", "BUDGET_SIZES"]
 
 
 def _placeholder(answer: Any) -> bool:
@@ -174,3 +175,47 @@ def robbins(answer: Any) -> Feedback:
         return wrong(f"{_WHY[extra[0]]}")
     return wrong("you left out a schedule that satisfies both conditions: test every polynomial decay "
                  "eta/(t+1)^p against the p-series (the sum of t^-p diverges exactly when p <= 1).")
+
+
+# ------------------------------------------------------------------ ch05-budget
+#: The batch sizes of the experiment.
+BUDGET_SIZES = (2, 16, 128, 1024)
+# Measured with the chapter's softmax regression (gdlib.nn.Linear(64, 10, rng=1)) on
+# the standardized digits split with rng=0, SGD(lr=0.1), train(..., rng=0,
+# eval_train=True): the first epoch whose training loss is below 0.3 is 1, 2, 10
+# and 46 for the four sizes, that is 630, 158, 100 and 92 iterations.
+_FEWEST_EPOCHS, _FEWEST_ITERATIONS = 2, 1024
+
+
+@exercise("ch05-budget")
+def budget(fewest_epochs: Any, fewest_iterations: Any) -> Feedback:
+    """Check the batch sizes that reach the target loss in the fewest epochs and in the fewest iterations."""
+    if _placeholder(fewest_epochs) or _placeholder(fewest_iterations):
+        return not_answered()
+    answers = {}
+    for name, value in (("fewest_epochs", fewest_epochs), ("fewest_iterations", fewest_iterations)):
+        try:
+            v = int(value)
+        except (TypeError, ValueError):
+            return wrong(f"{name} should be one of the batch sizes {BUDGET_SIZES}, got {value!r}.")
+        if v != value or v not in BUDGET_SIZES:
+            return wrong(f"{name} should be one of the batch sizes {BUDGET_SIZES}, got {value!r}.")
+        answers[name] = v
+    e, i = answers["fewest_epochs"], answers["fewest_iterations"]
+    if e == _FEWEST_EPOCHS and i == _FEWEST_ITERATIONS:
+        return correct("Per epoch the smallest batch wins, per iteration the largest: "
+                       "an iteration of a big batch costs many example-gradients.")
+    if e == _FEWEST_ITERATIONS and i == _FEWEST_EPOCHS:
+        return wrong("your two answers are swapped: an epoch of a small batch contains many "
+                     "iterations, an epoch of a big batch very few.")
+    if e != _FEWEST_EPOCHS:
+        if e == _FEWEST_ITERATIONS:
+            return wrong("fewest_epochs: that batch size makes very few steps per epoch; "
+                         "you may have counted iterations instead of epochs.")
+        return wrong("fewest_epochs is not the batch size that gets there in the fewest epochs; "
+                     "run the loop again and read len(h.epoch) for each batch size.")
+    if i == _FEWEST_EPOCHS:
+        return wrong("fewest_iterations: that batch size needs many steps; you may have counted "
+                     "epochs instead of iterations (h.iterations).")
+    return wrong("fewest_iterations is not the batch size that gets there in the fewest "
+                 "iterations; compare h.iterations for each batch size.")
