@@ -60,7 +60,7 @@ $(VENV)/bin/python:
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-.stamp-env-test: requirements-test.txt .stamp-env
+.stamp-env-test: requirements-test.txt requirements-instructor.txt .stamp-env
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
@@ -81,4 +81,4 @@ $(MATHJAX_DST)/tex-chtml.js: package.json package-lock.json
 	cp node_modules/mathjax/LICENSE $(MATHJAX_DST)/LICENSE
 
 clean:
-	rm -rf $(BUILD) _vendor node_modules .stamp-env .stamp-env-test
+	rm -rf $(BUILD) _vendor node_modules .stamp-env .stamp-env-test .stamp-env-instructor
