@@ -162,3 +162,37 @@ def check_choice(answer: Any, expected: Any, options: Sequence[Any], *,
     if answer == expected:
         return correct()
     return wrong((hints or {}).get(answer, f"{what} is not the right option."))
+
+
+def call_answer(fn: Any, args: tuple, what: str) -> tuple[Any, Feedback | None]:
+    """Call a reader's function on one test case.
+
+    Returns ``(value, None)``, or ``(None, feedback)`` when the answer is still
+    the ``...`` placeholder, is not a function, raises, or returns nothing.
+    Array arguments are copied, so a function that modifies its inputs cannot
+    spoil the next test case.
+    """
+    if fn is Ellipsis or fn is None:
+        return None, not_answered()
+    if not callable(fn):
+        return None, wrong(f"{what} should be a Python function (def ...), got {type(fn).__name__}.")
+    try:
+        with np.errstate(all="ignore"):
+            value = fn(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+    except Exception as exc:  # noqa: BLE001  (the reader's code may fail in any way)
+        return None, wrong(f"calling {what} raised {type(exc).__name__}: {exc}")
+    if value is Ellipsis or value is None:
+        return None, not_answered()
+    return value, None
+
+
+def as_scalar(value: Any, what: str) -> tuple[float | None, Feedback | None]:
+    """``(float(value), None)``, or ``(None, feedback)`` if it is not one finite number."""
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "biuf":
+        return None, wrong(f"{what} should return a single number, got {type(value).__name__}"
+                           f"{' of shape ' + str(arr.shape) if arr.ndim else ''}.")
+    x = float(arr.reshape(()))
+    if not np.isfinite(x):
+        return None, wrong(f"{what} returned {x}, not a finite number.")
+    return x, None

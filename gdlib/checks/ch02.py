@@ -26,6 +26,11 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._core import Feedback, check_number, correct, exercise, not_answered, wrong
+from ._core import as_scalar, call_answer  # noqa: E402
+
+# Shared with the other chapters' checks (gdlib.checks._core).
+_evaluate = call_answer
+_scalar = as_scalar
 
 
 # ------------------------------------------------------------------ test cases
@@ -50,33 +55,6 @@ STEP_CASES = (
     (_spd([0.3, 2.0, 9.0], seed=2), np.array([0.5, -1.5, 2.0])),
     (_spd([1.0, 1.5, 4.0, 25.0], seed=3), np.array([-1.0, 0.2, 0.7, 1.3])),
 )
-
-
-def _evaluate(fn: Any, args: tuple, what: str) -> tuple[Any, Feedback | None]:
-    """Call the reader's function; return (value, None) or (None, feedback)."""
-    if fn is Ellipsis or fn is None:
-        return None, not_answered()
-    if not callable(fn):
-        return None, wrong(f"{what} should be a Python function (def ...), got {type(fn).__name__}.")
-    try:
-        with np.errstate(all="ignore"):
-            value = fn(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
-    except Exception as exc:  # noqa: BLE001  (the reader's code may fail in any way)
-        return None, wrong(f"calling {what} raised {type(exc).__name__}: {exc}")
-    if value is Ellipsis or value is None:
-        return None, not_answered()
-    return value, None
-
-
-def _scalar(value: Any, what: str) -> tuple[float | None, Feedback | None]:
-    arr = np.asarray(value)
-    if arr.size != 1 or arr.dtype.kind not in "biuf":
-        return None, wrong(f"{what} should return a single number, got {type(value).__name__}"
-                           f"{' of shape ' + str(arr.shape) if arr.ndim else ''}.")
-    x = float(arr.reshape(()))
-    if not np.isfinite(x):
-        return None, wrong(f"{what} returned {x}, not a finite number.")
-    return x, None
 
 
 def _function_check(fn: Any, cases: Sequence[tuple], expected: Callable[..., float],

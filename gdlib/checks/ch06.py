@@ -26,6 +26,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._core import Feedback, check_array, check_number, correct, exercise, not_answered, wrong
+from ._core import as_scalar, call_answer  # noqa: E402
+
+# Shared with the other chapters' checks (gdlib.checks._core).
+_evaluate = call_answer
 
 __all__ = ["alternating", "max_lr", "lookahead", "schedule", "GAIN_CASES", "LR_CASES", "LOOKAHEAD_CASES"]
 
@@ -51,22 +55,6 @@ LOOKAHEAD_CASES = _lookahead_cases()
 
 
 # ------------------------------------------------------------------ helpers
-def _evaluate(fn: Any, args: tuple, what: str) -> tuple[Any, Feedback | None]:
-    """Call the reader's function; return (value, None) or (None, feedback)."""
-    if fn is Ellipsis or fn is None:
-        return None, not_answered()
-    if not callable(fn):
-        return None, wrong(f"{what} should be a Python function (def ...), got {type(fn).__name__}.")
-    try:
-        with np.errstate(all="ignore"):
-            value = fn(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
-    except Exception as exc:  # noqa: BLE001  (the reader's code may fail in any way)
-        return None, wrong(f"calling {what} raised {type(exc).__name__}: {exc}")
-    if value is Ellipsis or value is None:
-        return None, not_answered()
-    return value, None
-
-
 def _scalar_function(fn: Any, cases: Sequence[tuple], expected: Callable[..., float],
                      mistakes: Sequence[tuple[Callable[..., float], str]], what: str) -> Feedback:
     """Evaluate ``fn`` on every case; name a known mistake if one fits every case."""

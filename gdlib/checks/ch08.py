@@ -28,6 +28,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._core import Feedback, check_choice, check_number, correct, exercise, not_answered, wrong
+from ._core import as_scalar, call_answer  # noqa: E402
+
+# Shared with the other chapters' checks (gdlib.checks._core).
+_evaluate = call_answer
 
 __all__ = ["saddle_escape", "exact_saddle", "sparse_rates", "adadelta_limit", "himmelblau",
            "ESCAPE_CASES", "RATE_CASES", "LIMIT_CASES", "HIMMELBLAU_START", "HIMMELBLAU_GRID",
@@ -50,22 +54,6 @@ HIMMELBLAU_STEPS = 1000
 
 
 # ------------------------------------------------------------------ helpers
-def _evaluate(fn: Any, args: tuple, what: str) -> tuple[Any, Feedback | None]:
-    """Call the reader's function; return (value, None) or (None, feedback)."""
-    if fn is Ellipsis or fn is None:
-        return None, not_answered()
-    if not callable(fn):
-        return None, wrong(f"{what} should be a Python function (def ...), got {type(fn).__name__}.")
-    try:
-        with np.errstate(all="ignore"):
-            value = fn(*args)
-    except Exception as exc:  # noqa: BLE001  (the reader's code may fail in any way)
-        return None, wrong(f"calling {what} raised {type(exc).__name__}: {exc}")
-    if value is Ellipsis or value is None:
-        return None, not_answered()
-    return value, None
-
-
 def _scalar_function(fn: Any, cases: Sequence[tuple], expected: Callable[..., float],
                      mistakes: Sequence[tuple[Callable[..., float], str]], what: str,
                      integer: bool = False) -> Feedback:
