@@ -90,3 +90,27 @@ def test_exercise_registry_rejects_duplicates():
         exercise("test-only-label")(f)
     del registry["test-only-label"]
     assert isinstance(f(1.0), Feedback)
+
+
+def test_call_answer_guards_the_readers_function():
+    from gdlib.checks import _core
+
+    def mutate(a):
+        a[0] = 99.0
+        return float(a.sum())
+
+    case = np.array([1.0, 2.0])
+    value, fb = _core.call_answer(mutate, (case,), "f")
+    assert fb is None and value == 101.0 and case[0] == 1.0   # inputs are copied
+    assert not _core.call_answer(..., (), "f")[1].answered
+    assert "should be a Python function" in _core.call_answer(3.0, (), "f")[1].message
+    assert "raised ZeroDivisionError" in _core.call_answer(lambda: 1 / 0, (), "f")[1].message
+    assert not _core.call_answer(lambda: None, (), "f")[1].answered
+
+
+def test_as_scalar():
+    from gdlib.checks import _core
+
+    assert _core.as_scalar(np.array([2.5]), "f") == (2.5, None)
+    assert "single number" in _core.as_scalar([1, 2], "f")[1].message
+    assert "not a finite" in _core.as_scalar(float("inf"), "f")[1].message
