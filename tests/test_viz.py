@@ -205,3 +205,29 @@ def test_norm_cube_all_and_errors():
         viz.norm_cube("weight")
     with pytest.raises(ValueError, match="groups must divide the channels c=6, got groups=4"):
         viz.norm_cube("group", groups=4)
+
+
+def test_labels_in_one_figure_never_share_a_style():
+    from gdlib.viz._colors import distinct_style
+
+    used = []
+    for name in ["kappa = 2", "kappa = 10", "kappa = 50", "start A", "start D"]:
+        used.append(distinct_style(name, used))
+    assert len({u["color"] for u in used}) == 5           # non-optimizers: distinct colours
+    adam1 = distinct_style("Adam lr=1e-3", [])
+    adam2 = distinct_style("Adam lr=1e-2", [adam1])
+    assert adam1["color"] == adam2["color"] == viz.color("Adam")   # an optimizer keeps its colour
+    assert adam1["linestyle"] != adam2["linestyle"]
+
+
+def test_loss_curves_and_paths_use_distinct_styles():
+    import numpy as np
+
+    fig = viz.loss_curves({"with batch norm": np.ones(3), "without batch norm": np.ones(3)})
+    colours = [ln.get_color() for ln in fig.axes[0].get_lines()]
+    assert len(set(colours)) == 2
+    f = lambda x: x[0] ** 2 + x[1] ** 2  # noqa: E731
+    path = np.array([[1.0, 1.0], [0.5, 0.5]])
+    fig = viz.contour(f, (-2, 2), (-2, 2), paths={"SGD lr=0.1": path, "SGD lr=0.4": path * 0.9})
+    lines = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("SGD")]
+    assert len({(ln.get_color(), ln.get_linestyle()) for ln in lines}) == 2

@@ -71,3 +71,28 @@ def line_style(name: str) -> dict:
     """``dict(color=..., linestyle=...)`` for an optimizer, to pass to ``ax.plot``."""
     k = _key(name)
     return {"color": color(name), "linestyle": _TABLE[k][1] if k is not None else "-"}
+
+
+_EXTRA_STYLES = ("--", ":", "-.")
+
+
+def distinct_style(name: str, used: list) -> dict:
+    """The style of ``name`` for a figure that already holds the styles ``used``.
+
+    An optimizer keeps its colour in every figure; a second line of the same
+    optimizer (another learning rate, say) gets the next line style instead.
+    Any other label takes the first palette colour no line in the figure has,
+    so two labels that are not optimizers never share a colour by accident.
+    ``used`` is the list of ``dict(color=..., linestyle=...)`` drawn so far.
+    """
+    st = line_style(name)
+    taken = {(u["color"], u["linestyle"]) for u in used}
+    colours = {u["color"] for u in used}
+    if _key(name) is None and st["color"] in colours:
+        free = [c for c in _FALLBACK if c not in colours]
+        if free:
+            st = {"color": free[0], "linestyle": "-"}
+    for ls in (st["linestyle"],) + _EXTRA_STYLES:
+        if (st["color"], ls) not in taken:
+            return {"color": st["color"], "linestyle": ls}
+    return st

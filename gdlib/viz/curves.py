@@ -5,7 +5,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ._colors import line_style
+from ._colors import distinct_style, line_style
 from ._style import new_figure, styled
 
 
@@ -28,9 +28,11 @@ def loss_curves(losses: Any, *, log: bool = False, xlabel: str = "step", ylabel:
     named = dict(losses) if isinstance(losses, Mapping) else {"loss": losses}
     with styled():
         fig, ax = new_figure(ax, figsize=figsize)
+        used: list = []
         for name, s in named.items():
             y = _series(s)
-            st = line_style(name) if len(named) > 1 or name != "loss" else {"color": "#0072B2"}
+            st = distinct_style(name, used) if len(named) > 1 or name != "loss" else {"color": "#0072B2"}
+            used.append(st)
             if log:
                 y = np.where(y > 0, y, np.nan)
             if smooth and smooth > 1 and len(y) >= smooth:

@@ -5,7 +5,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ._colors import line_style
+from ._colors import distinct_style, line_style
 from ._style import _show_figures_in_ipython, new_figure, styled
 
 
@@ -122,7 +122,8 @@ class Paths:
 
     def _artists_for(self, name: str):
         if name not in self.lines:
-            st = line_style(name)
+            st = distinct_style(name, [{"color": ln.get_color(), "linestyle": ln.get_linestyle()}
+                                       for ln, _, _ in self.lines.values()])
             ax = self.ax
             line, = ax.plot([], [], lw=1.6, marker="o" if self.markers else "", ms=2.6,
                             label=name, zorder=3, **st)
@@ -311,12 +312,14 @@ def surface(f, xlim=None, ylim=None, *, paths: Any = None, n: int = 60,
         ax.plot_surface(X, Y, tr(Z), cmap="viridis", alpha=0.75, linewidth=0, antialiased=True,
                         rstride=1, cstride=1)
         fn = _value_fn(f)
+        used: list = []
         for name, p in _named(paths).items():
             p = _as_path(p)
             with np.errstate(all="ignore"):
                 z = tr(np.array([fn(q) for q in p], dtype=float))
-            ax.plot(p[:, 0], p[:, 1], z, marker="o", ms=2.5, lw=1.5, label=name, zorder=10,
-                    **line_style(name))
+            st = distinct_style(name, used)
+            used.append(st)
+            ax.plot(p[:, 0], p[:, 1], z, marker="o", ms=2.5, lw=1.5, label=name, zorder=10, **st)
         if paths is not None:
             ax.legend(loc="upper left")
         ax.view_init(elev=elev, azim=azim)
