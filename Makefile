@@ -32,9 +32,9 @@ test: env-test vendor
 notebooks: env
 	$(PY) tools/execute_notebooks.py book
 
-## bench: run the benchmarks and write the book's benchmark page
-bench: env-test vendor
-	$(PY) bench/run.py
+## bench: the live-exploration latency benchmark (the full suite is issue 10)
+bench: env-test
+	$(PY) bench/explore_latency.py
 
 ## assign: a chapter's exercises as an otter-grader assignment, in _build/assign/<chapter>/
 ##   make assign CHAPTER=book/ch01_descent_direction.ipynb
