@@ -18,3 +18,36 @@ def notebooks() -> list[Path]:
     """Every notebook of the book."""
     return sorted(p for p in (ROOT / "book").rglob("*.ipynb")
                   if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts)
+
+
+def run_notebook_solutions(notebook: str, module) -> int:
+    """Run every hidden solution of a chapter through its check; return how many.
+
+    For each answer cell (tag ``exercise-answer``) the next cell must be a
+    dropdown ``{solution}`` whose ```python block, run in place of the
+    placeholders, makes the cell's check say "Correct"; the answer cell as
+    committed must still say "No answer yet".
+    """
+    import json
+
+    import numpy as np
+
+    name = module.__name__.rsplit(".", 1)[-1]
+    cells = json.loads((ROOT / "book" / notebook).read_text())["cells"]
+    answered = 0
+    for i, cell in enumerate(cells):
+        if "exercise-answer" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        answer = "".join(cell["source"])
+        solution = "".join(cells[i + 1]["source"])
+        assert "{solution}" in solution and ":class: dropdown" in solution
+        lines = re.search(r"```python\n(.*?)```", solution, re.S).group(1)
+        call = [line for line in answer.splitlines() if line.startswith(f"{name}.")][-1]
+        namespace = {"np": np, name: module}
+        exec(lines, namespace)                      # noqa: S102  (the book's own solution)
+        assert eval(call, namespace), call          # noqa: S307
+        not_yet = {"np": np, name: module}
+        exec(answer.replace(call, "").replace("print(", "(lambda *a, **k: None)("), not_yet)  # noqa: S102
+        assert not eval(call, not_yet).answered     # noqa: S307  (as committed: "No answer yet")
+        answered += 1
+    return answered

@@ -14,8 +14,8 @@ autograders can ``assert`` it.
 Each chapter's checks live in ``gdlib.checks.chNN``; the shared diagnosis of
 numbers and arrays lives in :mod:`gdlib.checks._core`.
 """
-from ._core import (Feedback, check_array, check_choice, check_number, correct, exercise,
+from ._core import (Feedback, check_array, check_choice, check_function, check_number, correct, exercise,
                     not_answered, registry, wrong)
 
-__all__ = ["Feedback", "check_array", "check_choice", "check_number", "correct", "exercise",
+__all__ = ["Feedback", "check_array", "check_choice", "check_function", "check_number", "correct", "exercise",
            "not_answered", "registry", "wrong"]

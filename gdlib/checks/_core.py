@@ -196,3 +196,54 @@ def as_scalar(value: Any, what: str) -> tuple[float | None, Feedback | None]:
     if not np.isfinite(x):
         return None, wrong(f"{what} returned {x}, not a finite number.")
     return x, None
+
+
+def check_function(fn: Any, cases: Sequence[tuple], expected: Callable[..., float],
+                   mistakes: Sequence[tuple[Callable[..., float], str]], what: str, *,
+                   rtol: float = 1e-6, atol: float = 1e-12, integer: bool = False) -> Feedback:
+    """Check a reader's function of numbers on the check's own test cases.
+
+    ``fn`` is called on every case in ``cases``; each result must be one finite
+    number. If all match ``expected`` the answer is correct. Otherwise, if one
+    of the ``mistakes`` (a formula and the words that name it) reproduces every
+    result, its words are the feedback; failing that, the first wrong case is
+    diagnosed by :func:`check_number`. ``integer=True`` compares exactly.
+    """
+    values = []
+    for args in cases:
+        value, feedback = call_answer(fn, args, what)
+        if feedback is not None:
+            return feedback
+        x, feedback = as_scalar(value, what)
+        if feedback is not None:
+            return feedback
+        values.append(x)
+    right = [expected(*args) for args in cases]
+
+    def close(a: float, b: float) -> bool:
+        return a == b if integer else bool(np.isclose(a, b, rtol=rtol, atol=atol))
+
+    if all(close(x, r) for x, r in zip(values, right)):
+        return correct()
+    for formula, words in mistakes:
+        with np.errstate(all="ignore"):
+            guesses = [formula(*args) for args in cases]
+        if all(np.isfinite(gu) and close(x, gu) for x, gu in zip(values, guesses)):
+            return wrong(f"{what}: {words}")
+    first = next(i for i, (x, r) in enumerate(zip(values, right)) if not close(x, r))
+    return check_number(values[first], right[first], rtol=rtol, atol=atol, integer=integer,
+                        what=f"{what} on test case {first + 1} of {len(cases)}")
+
+
+def rotation(angle: float) -> np.ndarray:
+    """The 2 x 2 rotation by ``angle`` radians (for test cases with tilted valleys)."""
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, -s], [s, c]])
+
+
+def spd_matrix(eigenvalues: Sequence[float], seed: int) -> np.ndarray:
+    """A symmetric matrix with the given eigenvalues and seeded random eigenvectors."""
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.standard_normal((len(eigenvalues), len(eigenvalues))))
+    A = Q @ np.diag(eigenvalues) @ Q.T
+    return 0.5 * (A + A.T)

@@ -24,27 +24,15 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._core import Feedback, check_number, correct, exercise, not_answered, wrong
-from ._core import as_scalar, call_answer  # noqa: E402
+from ._core import call_answer, check_function, rotation, spd_matrix  # noqa: E402
 
 # Shared with the other chapters' checks (gdlib.checks._core).
 _evaluate = call_answer
-_scalar = as_scalar
+_rotation = rotation
+_spd = spd_matrix
 
 
 # ------------------------------------------------------------------ test cases
-def _rotation(angle: float) -> np.ndarray:
-    c, s = np.cos(angle), np.sin(angle)
-    return np.array([[c, -s], [s, c]])
-
-
-def _spd(eigenvalues: Sequence[float], seed: int) -> np.ndarray:
-    """A symmetric positive definite matrix with the given eigenvalues and random eigenvectors."""
-    rng = np.random.default_rng(seed)
-    Q, _ = np.linalg.qr(rng.standard_normal((len(eigenvalues), len(eigenvalues))))
-    A = Q @ np.diag(eigenvalues) @ Q.T
-    return 0.5 * (A + A.T)
-
-
 #: Matrices A of the quadratics the checks use (eigenvalues chosen so that the
 #: usual mistakes give values different from the right one).
 MATRICES = (
@@ -70,29 +58,7 @@ GRADIENTS = (
 )
 
 
-def _function_check(fn: Any, cases: Sequence[tuple], expected: Callable[..., float],
-                    mistakes: Sequence[tuple[Callable[..., float], str]], what: str) -> Feedback:
-    """Evaluate ``fn`` on every case; name a known mistake if one fits every case."""
-    values = []
-    for args in cases:
-        value, feedback = _evaluate(fn, args, what)
-        if feedback is not None:
-            return feedback
-        x, feedback = _scalar(value, what)
-        if feedback is not None:
-            return feedback
-        values.append(x)
-    right = [expected(*args) for args in cases]
-    if all(np.isclose(x, r, rtol=1e-6, atol=1e-12) for x, r in zip(values, right)):
-        return correct()
-    for formula, words in mistakes:
-        if all(np.isclose(x, formula(*args), rtol=1e-6, atol=1e-12) for x, args in zip(values, cases)):
-            return wrong(f"{what}: {words}")
-    first_wrong = next(i for i, (x, r) in enumerate(zip(values, right))
-                       if not np.isclose(x, r, rtol=1e-6, atol=1e-12))
-    feedback = check_number(values[first_wrong], right[first_wrong], what=f"{what} on test case "
-                            f"{first_wrong + 1} of {len(cases)}")
-    return feedback
+_function_check = check_function
 
 
 def _eig(A) -> np.ndarray:

@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._core import Feedback, check_array, check_number, correct, exercise, not_answered, wrong
-from ._core import as_scalar, call_answer  # noqa: E402
+from ._core import call_answer, check_function  # noqa: E402
 
 # Shared with the other chapters' checks (gdlib.checks._core).
 _evaluate = call_answer
@@ -55,32 +55,7 @@ LOOKAHEAD_CASES = _lookahead_cases()
 
 
 # ------------------------------------------------------------------ helpers
-def _scalar_function(fn: Any, cases: Sequence[tuple], expected: Callable[..., float],
-                     mistakes: Sequence[tuple[Callable[..., float], str]], what: str) -> Feedback:
-    """Evaluate ``fn`` on every case; name a known mistake if one fits every case."""
-    values = []
-    for args in cases:
-        value, feedback = _evaluate(fn, args, what)
-        if feedback is not None:
-            return feedback
-        arr = np.asarray(value)
-        if arr.size != 1 or arr.dtype.kind not in "biuf":
-            return wrong(f"{what} should return a single number, got {type(value).__name__}"
-                         f"{' of shape ' + str(arr.shape) if arr.ndim else ''}.")
-        x = float(arr.reshape(()))
-        if not np.isfinite(x):
-            return wrong(f"{what} returned {x}, not a finite number.")
-        values.append(x)
-    right = [expected(*args) for args in cases]
-    if all(np.isclose(x, r, rtol=1e-6, atol=1e-12) for x, r in zip(values, right)):
-        return correct()
-    for formula, words in mistakes:
-        if all(np.isclose(x, formula(*args), rtol=1e-6, atol=1e-12) for x, args in zip(values, cases)):
-            return wrong(f"{what}: {words}")
-    first = next(i for i, (x, r) in enumerate(zip(values, right))
-                 if not np.isclose(x, r, rtol=1e-6, atol=1e-12))
-    return check_number(values[first], right[first],
-                        what=f"{what} on test case {first + 1} of {len(cases)}")
+_scalar_function = check_function
 
 
 # ------------------------------------------------------------------ exercises

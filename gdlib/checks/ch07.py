@@ -24,15 +24,14 @@ exercise label             asks for                                             
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ._core import Feedback, check_number, correct, exercise, not_answered, wrong
-from ._core import as_scalar, call_answer  # noqa: E402
+from ._core import check_function  # noqa: E402
 
-# Shared with the other chapters' checks (gdlib.checks._core).
-_evaluate = call_answer
 
 __all__ = ["first_step", "half_life", "rprop_cycle", "eps_inside",
            "BETA_CASES", "RHO_CASES", "EPS_CASES", "rprop_cycle_value"]
@@ -48,35 +47,7 @@ EPS_CASES = (1e-8, 1e-6, 1e-10, 0.01)
 
 
 # ------------------------------------------------------------------ helpers
-def _scalar_function(fn: Any, cases: Sequence[tuple], expected: Callable[..., float],
-                     mistakes: Sequence[tuple[Callable[..., float], str]], what: str,
-                     rtol: float = 1e-6) -> Feedback:
-    """Evaluate ``fn`` on every case; name a known mistake if one fits every case."""
-    values = []
-    for args in cases:
-        value, feedback = _evaluate(fn, args, what)
-        if feedback is not None:
-            return feedback
-        arr = np.asarray(value)
-        if arr.size != 1 or arr.dtype.kind not in "biuf":
-            return wrong(f"{what} should return a single number, got {type(value).__name__}"
-                         f"{' of shape ' + str(arr.shape) if arr.ndim else ''}.")
-        x = float(arr.reshape(()))
-        if not np.isfinite(x):
-            return wrong(f"{what} returned {x}, not a finite number.")
-        values.append(x)
-    right = [expected(*args) for args in cases]
-    if all(np.isclose(x, r, rtol=rtol, atol=1e-300) for x, r in zip(values, right)):
-        return correct()
-    for formula, words in mistakes:
-        with np.errstate(all="ignore"):
-            alt = [formula(*args) for args in cases]
-        if all(np.isclose(x, a, rtol=rtol, atol=1e-300) for x, a in zip(values, alt)):
-            return wrong(f"{what}: {words}")
-    first = next(i for i, (x, r) in enumerate(zip(values, right))
-                 if not np.isclose(x, r, rtol=rtol, atol=1e-300))
-    return check_number(values[first], right[first], rtol=rtol, atol=0.0,
-                        what=f"{what} on test case {first + 1} of {len(cases)}")
+_scalar_function = functools.partial(check_function, atol=1e-300)
 
 
 # ------------------------------------------------------------------ exercises

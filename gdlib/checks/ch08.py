@@ -28,10 +28,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ._core import Feedback, check_choice, check_number, correct, exercise, not_answered, wrong
-from ._core import as_scalar, call_answer  # noqa: E402
+from ._core import check_function  # noqa: E402
 
-# Shared with the other chapters' checks (gdlib.checks._core).
-_evaluate = call_answer
 
 __all__ = ["saddle_escape", "exact_saddle", "sparse_rates", "adadelta_limit", "himmelblau",
            "ESCAPE_CASES", "RATE_CASES", "LIMIT_CASES", "HIMMELBLAU_START", "HIMMELBLAU_GRID",
@@ -54,38 +52,7 @@ HIMMELBLAU_STEPS = 1000
 
 
 # ------------------------------------------------------------------ helpers
-def _scalar_function(fn: Any, cases: Sequence[tuple], expected: Callable[..., float],
-                     mistakes: Sequence[tuple[Callable[..., float], str]], what: str,
-                     integer: bool = False) -> Feedback:
-    """Evaluate ``fn`` on every case; name a known mistake if one fits every case."""
-    values = []
-    for args in cases:
-        value, feedback = _evaluate(fn, args, what)
-        if feedback is not None:
-            return feedback
-        arr = np.asarray(value)
-        if arr.size != 1 or arr.dtype.kind not in "biuf":
-            return wrong(f"{what} should return a single number, got {type(value).__name__}"
-                         f"{' of shape ' + str(arr.shape) if arr.ndim else ''}.")
-        x = float(arr.reshape(()))
-        if not np.isfinite(x):
-            return wrong(f"{what} returned {x}, not a finite number.")
-        values.append(x)
-    right = [expected(*args) for args in cases]
-
-    def close(a, b):
-        return a == b if integer else bool(np.isclose(a, b, rtol=1e-6, atol=1e-12))
-
-    if all(close(x, r) for x, r in zip(values, right)):
-        return correct()
-    for formula, words in mistakes:
-        with np.errstate(all="ignore"):
-            guesses = [formula(*args) for args in cases]
-        if all(np.isfinite(gu) and close(x, gu) for x, gu in zip(values, guesses)):
-            return wrong(f"{what}: {words}")
-    first = next(i for i, (x, r) in enumerate(zip(values, right)) if not close(x, r))
-    return check_number(values[first], right[first], integer=integer,
-                        what=f"{what} on test case {first + 1} of {len(cases)}")
+_scalar_function = check_function
 
 
 # ------------------------------------------------------------------ exercises
