@@ -32,9 +32,10 @@ test: env-test vendor
 notebooks: env
 	$(PY) tools/execute_notebooks.py book
 
-## bench: the live-exploration latency benchmark (the full suite is issue 10)
-bench: env-test
-	$(PY) bench/explore_latency.py
+## bench: every benchmark (book timings, explorations, gdlib against PyTorch, page weight);
+##   writes bench/results/latest.json and the appendix book/performance.md (about 15 minutes)
+bench: .stamp-env-bench vendor
+	$(PY) bench/run.py
 
 ## assign: a chapter's exercises as an otter-grader assignment, in _build/assign/<chapter>/
 ##   make assign CHAPTER=book/ch01_descent_direction.ipynb
@@ -64,6 +65,10 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
+.stamp-env-bench: requirements-bench.txt .stamp-env-test
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
 .stamp-env-instructor: requirements-instructor.txt .stamp-env
 	$(PY) -m pip install --quiet -r requirements-instructor.txt
 	touch $@
@@ -81,4 +86,4 @@ $(MATHJAX_DST)/tex-chtml.js: package.json package-lock.json
 	cp node_modules/mathjax/LICENSE $(MATHJAX_DST)/LICENSE
 
 clean:
-	rm -rf $(BUILD) _vendor node_modules .stamp-env .stamp-env-test .stamp-env-instructor
+	rm -rf $(BUILD) _vendor node_modules .stamp-env .stamp-env-test .stamp-env-instructor .stamp-env-bench

@@ -16,11 +16,12 @@ the ``comm_msg`` a browser sends when the slider moves to the kernel's
 message that carries the new image (the browser's decoding is still not
 included).
 
-Run:  .venv/bin/python bench/explore_latency.py [--repeats 60] [--no-kernel]
+Run:  .venv/bin/python bench/explore_latency.py [--repeats 60] [--no-kernel] [--json]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -120,21 +121,39 @@ def measure_kernel(repeats: int) -> list[float]:
         km.shutdown_kernel(now=True)
 
 
-def report(label: str, t: list[float]) -> None:
-    print(f"{label:34s} median {1000 * statistics.median(t):6.1f} ms   "
-          f"p90 {1000 * sorted(t)[int(0.9 * len(t))]:6.1f} ms   ({len(t)} changes)")
+def summary(t: list[float]) -> dict:
+    """Median and 90th percentile in milliseconds."""
+    return {"median_ms": 1000 * statistics.median(t), "p90_ms": 1000 * sorted(t)[int(0.9 * len(t))],
+            "changes": len(t)}
+
+
+def measure_all(repeats: int = 60, kernel: bool = True) -> dict:
+    """Every measurement of this module, as one JSON-ready dict."""
+    out = {"in_process_reuse": summary(measure(plot_reuse, repeats)),
+           "in_process_scratch": summary(measure(plot_scratch, repeats))}
+    if kernel:
+        out["kernel_reuse"] = summary(measure_kernel(repeats))
+    return out
+
+
+LABELS = {"in_process_reuse": "in process, reuse (fig, update)",
+          "in_process_scratch": "in process, scratch (new Figure)",
+          "kernel_reuse": "real kernel, reuse (fig, update)"}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=60)
     ap.add_argument("--no-kernel", action="store_true", help="skip the measurement through a real kernel")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args()
-    for label, plot in (("in process, reuse (fig, update)", plot_reuse),
-                        ("in process, scratch (new Figure)", plot_scratch)):
-        report(label, measure(plot, args.repeats))
-    if not args.no_kernel:
-        report("real kernel, reuse (fig, update)", measure_kernel(args.repeats))
+    results = measure_all(args.repeats, kernel=not args.no_kernel)
+    if args.json:
+        print(json.dumps(results, indent=1))
+        return
+    for key, r in results.items():
+        print(f"{LABELS[key]:34s} median {r['median_ms']:6.1f} ms   p90 {r['p90_ms']:6.1f} ms   "
+              f"({r['changes']} changes)")
 
 
 if __name__ == "__main__":

@@ -325,7 +325,11 @@ class _Drawer:
             _close_pyplot(fig)
             if self.fig is not None and self.fig is not fig:
                 _close_pyplot(self.fig)
-            FigureCanvasAgg(fig)  # draw off-screen with Agg whatever the notebook backend
+            if not isinstance(fig.canvas, FigureCanvasAgg):
+                # Draw off-screen with Agg whatever the notebook backend. A figure
+                # that plot returns again (cached per control value) keeps its
+                # canvas, and with it matplotlib's text and layout caches.
+                FigureCanvasAgg(fig)
             if fig.axes and all(ax.get_subplotspec() is None for ax in fig.axes):
                 # Axes placed by hand (fig.add_axes): constrained layout, on in the
                 # book's style, has nothing to lay out and would warn on every draw.

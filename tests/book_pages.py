@@ -1,4 +1,4 @@
-"""The book's pages as _toc.yml lists them (shared by the book tests)."""
+"""The book's pages as _toc.yml lists them, and their weight (shared by the book tests and bench/)."""
 from __future__ import annotations
 
 import re
@@ -12,6 +12,39 @@ def toc_docnames() -> list[str]:
     text = (ROOT / "_toc.yml").read_text()
     names = re.findall(r"^\s*-?\s*(?:file|root):\s*([^\s#]+)", text, re.M)
     return [n.rsplit(".", 1)[0] if n.endswith((".md", ".ipynb")) else n for n in names]
+
+
+SHARED_PREFIXES = ("_static/", "mathjax/")
+
+
+def page_weight(html_root: Path, page: Path) -> int:
+    """Bytes a page adds to the book: its HTML plus the files only it loads.
+
+    The theme and MathJax (under ``_static/`` and ``mathjax/``) are shared by
+    every page and cached by the browser after the first one, so they are
+    budgeted once, as the shared weight, not on every page.
+    """
+    text = page.read_text(errors="ignore")
+    total = page.stat().st_size
+    for ref in set(re.findall(r'<(?:img|script|source|video)[^>]*\bsrc="([^"#?]+)', text)):
+        if "://" in ref or ref.startswith("data:"):
+            continue
+        target = (page.parent / ref).resolve()
+        rel = target.relative_to(html_root.resolve()).as_posix() if target.is_relative_to(html_root.resolve()) else ""
+        if target.is_file() and not rel.startswith(SHARED_PREFIXES):
+            total += target.stat().st_size
+    return total
+
+
+def shared_weight(html_root: Path, page: Path) -> int:
+    """Bytes of the shared theme scripts, styles and MathJax a page loads."""
+    text = page.read_text(errors="ignore")
+    total = 0
+    for ref in set(re.findall(r'<(?:script|link)[^>]*\b(?:src|href)="([^"#?]+\.(?:js|css))', text)):
+        target = (page.parent / ref).resolve()
+        if target.is_file():
+            total += target.stat().st_size
+    return total
 
 
 def notebooks() -> list[Path]:

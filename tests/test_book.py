@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from book_pages import toc_docnames
+from book_pages import page_weight, shared_weight, toc_docnames
+from budgets import BOOK_BYTES, PAGE_BYTES, SHARED_BYTES
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -22,9 +23,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 PAGES = toc_docnames()
-MAX_PAGE_BYTES = 3_000_000
-MAX_BOOK_BYTES = 100_000_000
-MAX_SHARED_BYTES = 4_000_000
 
 
 def test_build_has_no_warnings(built_book):
@@ -47,55 +45,22 @@ def test_mathjax_is_served_by_the_book(built_book):
     assert not list((html / "_static").rglob("tex-chtml*.js"))
 
 
-SHARED_PREFIXES = ("_static/", "mathjax/")
-
-
-def page_weight(html_root: Path, page: Path) -> int:
-    """Bytes a page adds to the book: its HTML plus the files only it loads.
-
-    The theme and MathJax (under ``_static/`` and ``mathjax/``) are shared by
-    every page and cached by the browser after the first one, so they are
-    budgeted once, as the shared weight, not on every page.
-    """
-    text = page.read_text(errors="ignore")
-    total = page.stat().st_size
-    for ref in set(re.findall(r'<(?:img|script|source|video)[^>]*\bsrc="([^"#?]+)', text)):
-        if "://" in ref or ref.startswith("data:"):
-            continue
-        target = (page.parent / ref).resolve()
-        rel = target.relative_to(html_root.resolve()).as_posix() if target.is_relative_to(html_root.resolve()) else ""
-        if target.is_file() and not rel.startswith(SHARED_PREFIXES):
-            total += target.stat().st_size
-    return total
-
-
-def shared_weight(html_root: Path, page: Path) -> int:
-    """Bytes of the shared theme scripts, styles and MathJax a page loads."""
-    text = page.read_text(errors="ignore")
-    total = 0
-    for ref in set(re.findall(r'<(?:script|link)[^>]*\b(?:src|href)="([^"#?]+\.(?:js|css))', text)):
-        target = (page.parent / ref).resolve()
-        if target.is_file():
-            total += target.stat().st_size
-    return total
-
-
 @pytest.mark.parametrize("docname", PAGES)
 def test_page_weight_budget(built_book, docname):
     page = built_book["html"] / f"{docname}.html"
     weight = page_weight(built_book["html"], page)
-    assert weight <= MAX_PAGE_BYTES, f"{docname}: {weight / 1e6:.2f} MB > 3 MB"
+    assert weight <= PAGE_BYTES, f"{docname}: {weight / 1e6:.2f} MB > {PAGE_BYTES / 1e6:g} MB"
 
 
 def test_shared_assets_weight(built_book):
     """Theme + MathJax, loaded once for the whole book: a budget of its own."""
     page = built_book["html"] / "book" / "notation.html"
-    assert shared_weight(built_book["html"], page) <= MAX_SHARED_BYTES
+    assert shared_weight(built_book["html"], page) <= SHARED_BYTES
 
 
 def test_whole_book_weight_budget(built_book):
     size = sum(p.stat().st_size for p in built_book["html"].rglob("*") if p.is_file())
-    assert size <= MAX_BOOK_BYTES, f"{size / 1e6:.1f} MB"
+    assert size <= BOOK_BYTES, f"{size / 1e6:.1f} MB"
 
 
 @pytest.fixture(scope="module")

@@ -152,6 +152,25 @@ def test_surface_and_taylor_models():
         viz.taylor(quad, [1, 1], order=3)
 
 
+def test_taylor_trust_circle_moves_in_place():
+    # set(radius) on a figure built for radii up to 1 gives the figure taylor draws at radius 1
+    fig = viz.taylor(quad, [1.0, 1.0], radius=0.25, max_radius=1.0, n=15)
+    ref = viz.taylor(quad, [1.0, 1.0], radius=1.0, n=15)
+    limits = [ax.get_w_lims() for ax in (fig.axes[0], ref.axes[0])]
+    assert limits[0] == limits[1]                 # room for the largest disc from the start
+    png(fig)                                      # drawn once: set() projects its new disc itself
+    changed = fig.gdlib_trust.set(1.0)
+    assert all(isinstance(a, matplotlib.artist.Artist) for a in changed)
+    assert fig.axes[0].get_w_lims() == limits[0]  # the axes keep their limits
+    for a, b in zip(fig.axes[1].lines, ref.axes[1].lines):
+        np.testing.assert_allclose(a.get_xydata(), b.get_xydata())
+    assert fig.axes[1].get_title() == ref.axes[1].get_title()
+    assert [t.get_text() for t in fig.axes[1].get_legend().get_texts()][0] == "trust circle r=1"
+    assert len(fig.axes[0].collections) == 2      # the old disc is gone
+    png(ref)  # both drawn once before: constrained layout settles on the second draw
+    assert png(fig) == png(ref)
+
+
 # ------------------------------------------------------------------ curves
 def test_loss_curves_linear_log_and_smoothing():
     fig = viz.loss_curves({"SGD": np.exp(-np.arange(50) / 10), "Adam": np.exp(-np.arange(50) / 5)}, log=True)

@@ -70,8 +70,11 @@ class Adadelta(Optimizer):
         params = check_params(params)
         return AdadeltaState(t=0, square_avg=zeros_like(params), acc_delta=zeros_like(params))
 
-    def step(self, params, grads, state: AdadeltaState):
-        params, grads, t, eta = self._start(params, grads, state)
+    def step(self, params, grads, state: AdadeltaState, *, inplace: bool = False):
+        """One update; pure unless ``inplace=True`` (then the new values are copied
+        into ``params`` and ``state``, see :mod:`gdlib.optim.base`)."""
+        params, grads, t, eta = self._start(params, grads, state, inplace)
+        given, given_state = params, state
         rho, eps, lam = self.rho, self.eps, self.weight_decay
 
         def adadelta(theta, g, Eg2, Edx2):
@@ -84,4 +87,7 @@ class Adadelta(Optimizer):
             return theta, Eg2, Edx2
 
         params, Eg2, Edx2 = tree_map(adadelta, params, grads, state.square_avg, state.acc_delta)
-        return params, AdadeltaState(t=t, square_avg=Eg2, acc_delta=Edx2)
+        new_state = AdadeltaState(t=t, square_avg=Eg2, acc_delta=Edx2)
+        if inplace:
+            return self._write_back(given, given_state, params, new_state)
+        return params, new_state

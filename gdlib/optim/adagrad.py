@@ -72,8 +72,11 @@ class Adagrad(Optimizer):
         params = check_params(params)
         return AdagradState(t=0, sum=full_like(params, self.initial_accumulator_value))
 
-    def step(self, params, grads, state: AdagradState):
-        params, grads, t, eta = self._start(params, grads, state)
+    def step(self, params, grads, state: AdagradState, *, inplace: bool = False):
+        """One update; pure unless ``inplace=True`` (then the new values are copied
+        into ``params`` and ``state``, see :mod:`gdlib.optim.base`)."""
+        params, grads, t, eta = self._start(params, grads, state, inplace)
+        given, given_state = params, state
         lam, eps = self.weight_decay, self.eps
         eta_t = eta / (1 + (t - 1) * self.lr_decay)
 
@@ -88,4 +91,7 @@ class Adagrad(Optimizer):
             return theta, G
 
         params, G = tree_map(adagrad, params, grads, state.sum)
-        return params, AdagradState(t=t, sum=G)
+        new_state = AdagradState(t=t, sum=G)
+        if inplace:
+            return self._write_back(given, given_state, params, new_state)
+        return params, new_state

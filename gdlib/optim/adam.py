@@ -6,7 +6,7 @@ from typing import Any, NamedTuple, Optional
 import numpy as np
 
 from .. import _validate
-from .base import Optimizer, check_betas, check_bool, check_lr, check_params, tree_map, zeros_like
+from .base import Optimizer, check_betas, check_bool, check_lr, check_params, tree_map, tree_map_elementwise, zeros_like
 
 
 class AdamState(NamedTuple):
@@ -89,8 +89,20 @@ class Adam(Optimizer):
         return AdamState(t=0, m=zeros_like(params), v=zeros_like(params),
                          v_max=zeros_like(params) if self.amsgrad else None)
 
-    def step(self, params, grads, state: AdamState):
-        params, grads, t, eta = self._start(params, grads, state)
+    def step(self, params, grads, state: AdamState, *, inplace: bool = False):
+        """One update; pure unless ``inplace=True``.
+
+        With ``inplace=True``, ``params``, ``m``, ``v`` (and ``v_max``) are
+        overwritten: the same equations in the same order, each written as an
+        update of the array it changes, so the results are identical bit for
+        bit, applied to cache-sized pieces of large arrays
+        (:func:`~gdlib.optim.base.tree_map_elementwise`). Why: a pure step
+        writes three new arrays (θ, m, v) to fresh memory on every call and
+        streams every array through memory once per operation, which at 10^6
+        parameters and more costs about as much as the arithmetic (measured in
+        the book's performance appendix).
+        """
+        params, grads, t, eta = self._start(params, grads, state, inplace)
         beta1, beta2 = self.betas
         eps, lam = self.eps, self.weight_decay
 
@@ -112,7 +124,37 @@ class Adam(Optimizer):
             theta = theta - eta * m_hat / (np.sqrt(v_hat) + eps)
             return theta, m, v, v_max
 
-        params, m, v, v_max = tree_map(adam, params, grads, state.m, state.v, state.v_max)
+        def adam_inplace(theta, g, m, v, v_max):
+            if lam != 0 and self.decoupled_weight_decay:
+                theta *= 1 - eta * lam                         # decoupled weight decay (AdamW)
+            elif lam != 0:
+                g = g + lam * theta                            # L2 penalty in the gradient
+            m *= beta1                                         # first moment estimate
+            m += (1 - beta1) * g                               #   m <- beta1 m + (1 - beta1) g
+            scratch = g**2                                     # one scratch array, reused below
+            scratch *= 1 - beta2
+            v *= beta2                                         # second moment estimate
+            v += scratch                                       #   v <- beta2 v + (1 - beta2) g^2
+            if self.amsgrad:
+                np.maximum(v_max, v, out=v_max)
+            v_used = v_max if self.amsgrad else v
+            if self.bias_correction:
+                m_hat = m / (1 - beta1**t)                     # bias corrections
+                v_hat = np.divide(v_used, 1 - beta2**t, out=scratch)
+            else:
+                m_hat, v_hat = m.copy(), scratch
+                v_hat[...] = v_used
+            denom = np.sqrt(v_hat, out=v_hat)                  # eta m_hat / (sqrt(v_hat) + eps)
+            denom += eps
+            m_hat *= eta
+            m_hat /= denom
+            theta -= m_hat
+            return theta, m, v, v_max
+
+        if inplace:     # cache-sized pieces of large arrays, the same numbers (see base.tree_map_elementwise)
+            params, m, v, v_max = tree_map_elementwise(adam_inplace, params, grads, state.m, state.v, state.v_max)
+        else:
+            params, m, v, v_max = tree_map(adam, params, grads, state.m, state.v, state.v_max)
         return params, AdamState(t=t, m=m, v=v, v_max=v_max if self.amsgrad else None)
 
 
@@ -197,8 +239,11 @@ class Adamax(Optimizer):
         params = check_params(params)
         return AdamaxState(t=0, m=zeros_like(params), u=zeros_like(params))
 
-    def step(self, params, grads, state: AdamaxState):
-        params, grads, t, eta = self._start(params, grads, state)
+    def step(self, params, grads, state: AdamaxState, *, inplace: bool = False):
+        """One update; pure unless ``inplace=True`` (then the new values are copied
+        into ``params`` and ``state``, see :mod:`gdlib.optim.base`)."""
+        params, grads, t, eta = self._start(params, grads, state, inplace)
+        given, given_state = params, state
         beta1, beta2 = self.betas
         eps, lam = self.eps, self.weight_decay
 
@@ -211,7 +256,10 @@ class Adamax(Optimizer):
             return theta, m, u
 
         params, m, u = tree_map(adamax, params, grads, state.m, state.u)
-        return params, AdamaxState(t=t, m=m, u=u)
+        new_state = AdamaxState(t=t, m=m, u=u)
+        if inplace:
+            return self._write_back(given, given_state, params, new_state)
+        return params, new_state
 
 
 class NAdamState(NamedTuple):
@@ -284,8 +332,11 @@ class NAdam(Optimizer):
         params = check_params(params)
         return NAdamState(t=0, mu_product=1.0, m=zeros_like(params), v=zeros_like(params))
 
-    def step(self, params, grads, state: NAdamState):
-        params, grads, t, eta = self._start(params, grads, state)
+    def step(self, params, grads, state: NAdamState, *, inplace: bool = False):
+        """One update; pure unless ``inplace=True`` (then the new values are copied
+        into ``params`` and ``state``, see :mod:`gdlib.optim.base`)."""
+        params, grads, t, eta = self._start(params, grads, state, inplace)
+        given, given_state = params, state
         beta1, beta2 = self.betas
         eps, lam, psi = self.eps, self.weight_decay, self.momentum_decay
         mu_t = beta1 * (1 - 0.5 * 0.96 ** (t * psi))              # momentum coefficient now
@@ -307,4 +358,7 @@ class NAdam(Optimizer):
             return theta, m, v
 
         params, m, v = tree_map(nadam, params, grads, state.m, state.v)
-        return params, NAdamState(t=t, mu_product=mu_product, m=m, v=v)
+        new_state = NAdamState(t=t, mu_product=mu_product, m=m, v=v)
+        if inplace:
+            return self._write_back(given, given_state, params, new_state)
+        return params, new_state

@@ -94,8 +94,11 @@ class DeltaBarDelta(Optimizer):
         return DeltaBarDeltaState(t=0, gains=full_like(params, 1.0), prev=zeros_like(params),
                                   momentum_buffer=zeros_like(params) if self.momentum > 0 else None)
 
-    def step(self, params, grads, state: DeltaBarDeltaState):
-        params, grads, t, eps = self._start(params, grads, state)
+    def step(self, params, grads, state: DeltaBarDeltaState, *, inplace: bool = False):
+        """One update; pure unless ``inplace=True`` (then the new values are copied
+        into ``params`` and ``state``, see :mod:`gdlib.optim.base`)."""
+        params, grads, t, eps = self._start(params, grads, state, inplace)
+        given, given_state = params, state
         a, d, mu = self.increase, self.decrease, self.momentum
         g_min, g_max = self.gain_limits
 
@@ -109,9 +112,12 @@ class DeltaBarDelta(Optimizer):
                 b = mu * b + step
                 step = b
             w = w - eps * step
-            return w, dE, gain, b
+            return w, dE.copy(), gain, b                   # the state owns its copy of dE
 
         params, prev, gains, b = tree_map(gains_rule, params, grads, state.prev, state.gains,
                                           state.momentum_buffer)
-        return params, DeltaBarDeltaState(t=t, gains=gains, prev=prev,
+        new_state = DeltaBarDeltaState(t=t, gains=gains, prev=prev,
                                           momentum_buffer=b if mu > 0 else None)
+        if inplace:
+            return self._write_back(given, given_state, params, new_state)
+        return params, new_state

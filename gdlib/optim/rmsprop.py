@@ -87,8 +87,11 @@ class RMSprop(Optimizer):
                             grad_avg=zeros_like(params) if self.centered else None,
                             momentum_buffer=zeros_like(params) if self.momentum > 0 else None)
 
-    def step(self, params, grads, state: RMSpropState):
-        params, grads, t, eta = self._start(params, grads, state)
+    def step(self, params, grads, state: RMSpropState, *, inplace: bool = False):
+        """One update; pure unless ``inplace=True`` (then the new values are copied
+        into ``params`` and ``state``, see :mod:`gdlib.optim.base`)."""
+        params, grads, t, eta = self._start(params, grads, state, inplace)
+        given, given_state = params, state
         alpha, eps, lam, mu = self.alpha, self.eps, self.weight_decay, self.momentum
 
         def rmsprop(theta, g, v, g_bar, b):
@@ -111,6 +114,9 @@ class RMSprop(Optimizer):
 
         params, v, g_bar, b = tree_map(rmsprop, params, grads, state.square_avg,
                                        state.grad_avg, state.momentum_buffer)
-        return params, RMSpropState(t=t, square_avg=v,
+        new_state = RMSpropState(t=t, square_avg=v,
                                     grad_avg=g_bar if self.centered else None,
                                     momentum_buffer=b if mu > 0 else None)
+        if inplace:
+            return self._write_back(given, given_state, params, new_state)
+        return params, new_state

@@ -86,8 +86,11 @@ class Rprop(Optimizer):
         params = check_params(params)
         return RpropState(t=0, prev=zeros_like(params), step_size=full_like(params, self.lr_at(0)))
 
-    def step(self, params, grads, state: RpropState):
-        params, grads, t, _ = self._start(params, grads, state)
+    def step(self, params, grads, state: RpropState, *, inplace: bool = False):
+        """One update; pure unless ``inplace=True`` (then the new values are copied
+        into ``params`` and ``state``, see :mod:`gdlib.optim.base`)."""
+        params, grads, t, _ = self._start(params, grads, state, inplace)
+        given, given_state = params, state
         etaminus, etaplus = self.etas
         step_min, step_max = self.step_sizes
 
@@ -101,4 +104,7 @@ class Rprop(Optimizer):
             return theta, g, Delta
 
         params, prev, Delta = tree_map(rprop, params, grads, state.prev, state.step_size)
-        return params, RpropState(t=t, prev=prev, step_size=Delta)
+        new_state = RpropState(t=t, prev=prev, step_size=Delta)
+        if inplace:
+            return self._write_back(given, given_state, params, new_state)
+        return params, new_state

@@ -331,8 +331,110 @@ def surface(f, xlim=None, ylim=None, *, paths: Any = None, n: int = 60,
     return fig
 
 
+class TrustCircle:
+    """The radius-dependent part of a :func:`taylor` figure, updated in place by :meth:`set`.
+
+    Made by :func:`taylor` (``fig.gdlib_trust``). ``set(radius)`` moves the
+    model's disc, the trust circle, the arrow and the model's minimiser to
+    another radius and returns the changed artists: what an exploration's
+    ``update`` returns. The surface of ``f`` is among them because it is
+    drawn over the disc; the axes keep their limits.
+    """
+
+    def __init__(self, f, x0, order: int, surface, ax2):
+        self.x0 = np.asarray(x0, dtype=float).ravel()
+        self.fn = _value_fn(f)
+        grad = _grad_fn(f)
+        self.g = np.asarray(grad(self.x0), dtype=float)
+        if order == 2:
+            if hasattr(f, "hess"):
+                self.H = np.asarray(f.hess(self.x0), dtype=float)
+            else:
+                h = 1e-4
+                self.H = np.array([(grad(self.x0 + h * e) - grad(self.x0 - h * e)) / (2 * h)
+                                   for e in np.eye(2)])
+        elif order == 1:
+            self.H = np.zeros((2, 2))
+        else:
+            raise ValueError(f"order must be 1 or 2, got {order!r}")
+        self.order, self.f0 = order, float(self.fn(self.x0))
+        self.surface, self.ax3, self.ax2 = surface, surface.axes, ax2
+        self.radius = None
+
+    def model(self, d):
+        """The Taylor model at ``x0 + d``; ``d`` has shape (..., 2)."""
+        return self.f0 + d @ self.g + 0.5 * np.einsum("...i,ij,...j->...", d, self.H, d)
+
+    @staticmethod
+    def circle(radius: float) -> np.ndarray:
+        th = np.linspace(0, 2 * np.pi, 721)
+        return radius * np.stack([np.cos(th), np.sin(th)], axis=1)
+
+    def best_step(self, radius: float) -> np.ndarray:
+        """The minimiser of the model on the disc |d| <= radius (sampled on the circle + Newton point)."""
+        cands = [self.circle(radius)]
+        if self.order == 2 and np.all(np.linalg.eigvalsh(self.H) > 0):
+            dn = -np.linalg.solve(self.H, self.g)
+            if np.linalg.norm(dn) <= radius:
+                cands.append(dn[None])
+        cands = np.concatenate(cands)
+        return cands[np.argmin(self.model(cands))]
+
+    def _disc(self, radius: float):
+        """The model over the disc: a new surface on the 3-D axes."""
+        r, t = np.meshgrid(np.linspace(0, radius, 12), np.linspace(0, 2 * np.pi, 49))
+        D = np.stack([r * np.cos(t), r * np.sin(t)], axis=-1)
+        return self.ax3.plot_surface(self.x0[0] + D[..., 0], self.x0[1] + D[..., 1], self.model(D),
+                                     color="#E69F00", alpha=0.8, linewidth=0)
+
+    def draw(self, radius: float) -> None:
+        """Create the artists, at ``radius`` (called once, by :func:`taylor`)."""
+        from matplotlib.patches import FancyArrowPatch
+        x0, ring = self.x0, self.circle(radius)
+        self.disc = self._disc(radius)
+        self.ring3, = self.ax3.plot(x0[0] + ring[:, 0], x0[1] + ring[:, 1], self.model(ring),
+                                    color="#D55E00", lw=1.5)
+        self.ring2, = self.ax2.plot(x0[0] + ring[:, 0], x0[1] + ring[:, 1], color="#D55E00", lw=1.5,
+                                    label=f"trust circle r={radius:g}")
+        # the arrow of ax.annotate("", xy, xytext=x0, arrowprops=...), which can be moved
+        self.arrow = self.ax2.add_patch(FancyArrowPatch(x0, x0, arrowstyle="->", color="#000000",
+                                                        lw=1.4, mutation_scale=10, zorder=3))
+        self.ax2.plot(*x0, "o", color="#000000", ms=5)
+        self.end, = self.ax2.plot([], [], "o", color="#0072B2", ms=6, label="model's minimiser")
+        self.title = self.ax2.set_title(" ")
+        self.radius = radius
+        self.set(radius)
+
+    def set(self, radius: float) -> list:
+        """Show the model and its minimiser on the disc of ``radius``; return the changed artists."""
+        if radius != self.radius:  # a disc of another size: a new surface in place of the old one
+            old, self.disc = self.disc, self._disc(radius)
+            self.disc.set_zorder(old.get_zorder())
+            self.disc.set_animated(old.get_animated())
+            old.remove()
+            if self.ax3.M is not None:  # drawn before: project the new disc as a draw would
+                self.disc.do_3d_projection()
+            self.radius = radius
+        x0, ring = self.x0, self.circle(radius)
+        self.ring3.set_data_3d(x0[0] + ring[:, 0], x0[1] + ring[:, 1], self.model(ring))
+        self.ring2.set_data(x0[0] + ring[:, 0], x0[1] + ring[:, 1])
+        self.ring2.set_label(f"trust circle r={radius:g}")
+        self.arrow.set_positions(x0, x0 - radius * self.g / (np.linalg.norm(self.g) or 1))
+        d_best = self.best_step(radius)
+        x1 = x0 + d_best
+        self.end.set_data([x1[0]], [x1[1]])
+        self.title.set_text(f"model {self.model(d_best):.3g} vs true f {float(self.fn(x1)):.3g}")
+        changed = [self.surface, self.disc, self.ring3, self.ring2, self.arrow, self.end, self.title]
+        legend = self.ax2.get_legend()
+        if legend is not None:
+            legend.get_texts()[0].set_text(self.ring2.get_label())
+            changed.append(legend)
+        return changed
+
+
 def taylor(f, x0, radius: float = 0.5, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), *, order: int = 1,
-           n: int = 50, elev: float = 30, azim: float = -60, figsize=(10.0, 4.4)):
+           n: int = 50, elev: float = 30, azim: float = -60, figsize=(10.0, 4.4),
+           max_radius: float | None = None):
     """The Taylor model of ``f`` at ``x0`` and its trust circle of ``radius``.
 
     Left: the surface with the model (tangent plane for ``order=1``, quadratic
@@ -341,36 +443,13 @@ def taylor(f, x0, radius: float = 0.5, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), *, or
     value there, so the text's "valid only for a small radius" can be seen.
     ``f`` needs ``.value``/``.grad`` (and ``.hess`` for order 2) or is a
     callable (finite differences are used).
+
+    Returns the figure. Its :class:`TrustCircle`, ``fig.gdlib_trust``, redraws
+    it for another radius in place: ``fig.gdlib_trust.set(radius)`` returns
+    the changed artists (an exploration's ``update``). ``max_radius``
+    (default ``radius``) is the largest radius it will be given: the 3-D
+    axes are scaled to hold that disc.
     """
-    x0 = np.asarray(x0, dtype=float).ravel()
-    fn, grad = _value_fn(f), _grad_fn(f)
-    g = np.asarray(grad(x0), dtype=float)
-    if order == 2:
-        if hasattr(f, "hess"):
-            H = np.asarray(f.hess(x0), dtype=float)
-        else:
-            h = 1e-4
-            H = np.array([(grad(x0 + h * e) - grad(x0 - h * e)) / (2 * h) for e in np.eye(2)])
-    elif order == 1:
-        H = np.zeros((2, 2))
-    else:
-        raise ValueError(f"order must be 1 or 2, got {order!r}")
-    f0 = float(fn(x0))
-
-    def model(d):  # d: (..., 2)
-        return f0 + d @ g + 0.5 * np.einsum("...i,ij,...j->...", d, H, d)
-
-    # minimiser of the model on the disc |d| <= radius (sampled on the circle + Newton point)
-    th = np.linspace(0, 2 * np.pi, 721)
-    ring = radius * np.stack([np.cos(th), np.sin(th)], axis=1)
-    cands = [ring]
-    if order == 2 and np.all(np.linalg.eigvalsh(H) > 0):
-        dn = -np.linalg.solve(H, g)
-        if np.linalg.norm(dn) <= radius:
-            cands.append(dn[None])
-    cands = np.concatenate(cands)
-    d_best = cands[np.argmin(model(cands))]
-
     with styled():
         from matplotlib.figure import Figure
         _show_figures_in_ipython()
@@ -379,27 +458,20 @@ def taylor(f, x0, radius: float = 0.5, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), *, or
         ax2 = fig.add_subplot(1, 2, 2)
         X, Y = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
         Z = _on_grid(f, X, Y)
-        ax3.plot_surface(X, Y, Z, cmap="viridis", alpha=0.55, linewidth=0)
-        r, t = np.meshgrid(np.linspace(0, radius, 12), np.linspace(0, 2 * np.pi, 49))
-        D = np.stack([r * np.cos(t), r * np.sin(t)], axis=-1)
-        ax3.plot_surface(x0[0] + D[..., 0], x0[1] + D[..., 1], model(D), color="#E69F00", alpha=0.8,
-                         linewidth=0)
-        ax3.plot(x0[0] + ring[:, 0], x0[1] + ring[:, 1], model(ring), color="#D55E00", lw=1.5)
+        surface = ax3.plot_surface(X, Y, Z, cmap="viridis", alpha=0.55, linewidth=0)
+        lev, _ = _levels(Z, 18, None)
+        ax2.contour(X, Y, Z, levels=lev, colors="#4a6a8a", linewidths=0.6)
+        trust = TrustCircle(f, x0, order, surface, ax2)
+        trust.draw(max(radius, max_radius or radius))  # the 3-D axes hold the largest disc ...
+        ax3.set_autoscale_on(False)                     # ... and keep their limits
+        trust.set(radius)
         ax3.view_init(elev=elev, azim=azim)
         ax3.set_xlabel(r"$x_1$")
         ax3.set_ylabel(r"$x_2$")
         ax3.set_title("linear model (tangent plane)" if order == 1 else "quadratic model")
-        lev, _ = _levels(Z, 18, None)
-        ax2.contour(X, Y, Z, levels=lev, colors="#4a6a8a", linewidths=0.6)
-        ax2.plot(x0[0] + ring[:, 0], x0[1] + ring[:, 1], color="#D55E00", lw=1.5, label=f"trust circle r={radius:g}")
-        ax2.annotate("", xy=x0 - radius * g / (np.linalg.norm(g) or 1), xytext=x0,
-                     arrowprops=dict(arrowstyle="->", color="#000000", lw=1.4))
-        x1 = x0 + d_best
-        ax2.plot(*x0, "o", color="#000000", ms=5)
-        ax2.plot(*x1, "o", color="#0072B2", ms=6, label="model's minimiser")
         ax2.set_xlim(xlim)
         ax2.set_ylim(ylim)
         ax2.set_aspect("equal", adjustable="box")
-        ax2.set_title(f"model {model(d_best):.3g} vs true f {float(fn(x1)):.3g}")
         ax2.legend(loc="upper right")
+        fig.gdlib_trust = trust
     return fig
