@@ -287,7 +287,7 @@ def _section_torch(torch: dict) -> str:
                  "a time and has no fused multiply-add, so `theta -= eta * b` is two operations; gdlib also "
                  "reads the whole gradient once to check that it is finite before it changes anything. The "
                  "in-place step applies its equations to pieces of 2^17 entries "
-                 "(`gdlib.optim.base.tree_map_elementwise`), so each piece's arrays and temporaries stay "
+                 "(`gdlib.optim.base.tree_map_inplace`), so each piece's arrays and temporaries stay "
                  "in the caches; that is why in-place Adam, with a dozen operations per entry, is faster "
                  "than torch.optim's whole-tensor passes. A pure step works on whole arrays and writes its "
                  "results to new ones: every operation streams the arrays through memory, every "

@@ -6,7 +6,7 @@ from typing import Any, NamedTuple, Optional
 import numpy as np
 
 from .. import _validate
-from .base import Optimizer, check_betas, check_bool, check_lr, check_params, tree_map, tree_map_elementwise, zeros_like
+from .base import Optimizer, check_betas, check_bool, check_lr, check_params, tree_map, tree_map_inplace, zeros_like
 
 
 class AdamState(NamedTuple):
@@ -96,7 +96,7 @@ class Adam(Optimizer):
         overwritten: the same equations in the same order, each written as an
         update of the array it changes, so the results are identical bit for
         bit, applied to cache-sized pieces of large arrays
-        (:func:`~gdlib.optim.base.tree_map_elementwise`). Why: a pure step
+        (:func:`~gdlib.optim.base.tree_map_inplace`). Why: a pure step
         writes three new arrays (θ, m, v) to fresh memory on every call and
         streams every array through memory once per operation, which at 10^6
         parameters and more costs about as much as the arithmetic (measured in
@@ -151,8 +151,8 @@ class Adam(Optimizer):
             theta -= m_hat
             return theta, m, v, v_max
 
-        if inplace:     # cache-sized pieces of large arrays, the same numbers (see base.tree_map_elementwise)
-            params, m, v, v_max = tree_map_elementwise(adam_inplace, params, grads, state.m, state.v, state.v_max)
+        if inplace:     # cache-sized pieces of large arrays, the same numbers (see base.tree_map_inplace)
+            params, m, v, v_max = tree_map_inplace(adam_inplace, params, grads, state.m, state.v, state.v_max)
         else:
             params, m, v, v_max = tree_map(adam, params, grads, state.m, state.v, state.v_max)
         return params, AdamState(t=t, m=m, v=v, v_max=v_max if self.amsgrad else None)

@@ -27,7 +27,7 @@
   the new values as usual and copy them back (:meth:`Optimizer._write_back`),
   which gives the same results and semantics but no speed-up. The in-place
   rules are applied to cache-sized pieces of large arrays
-  (:func:`tree_map_elementwise`).
+  (:func:`tree_map_inplace`).
 """
 from __future__ import annotations
 
@@ -60,65 +60,43 @@ def tree_map(fn: Callable, *trees: Any):
     return out
 
 
-#: Elements per piece in :func:`tree_map_elementwise`: 2^17 float64 are 1 MB, so a
+#: Elements per piece in :func:`tree_map_inplace`: 2^17 float64 are 1 MB, so a
 #: rule's arrays and temporaries for one piece stay in the processor's caches, and
 #: a piece is long enough that numpy's per-call overhead is small (measured:
 #: 2^15 and 2^16 were slower on a step of 10^6 parameters, whole arrays slower still).
 PIECE = 2**17
 
 
-def tree_map_elementwise(fn: Callable, *trees: Any):
-    """:func:`tree_map` for elementwise update rules, applied to cache-sized pieces.
+def tree_map_inplace(fn: Callable, *trees: Any):
+    """:func:`tree_map` for in-place elementwise rules, applied to cache-sized pieces.
 
-    Every optimizer's rule acts entry by entry (``m = beta1 * m + (1 -
-    beta1) * g`` ...), so applying it to consecutive pieces of the flattened
-    arrays gives the same numbers, bit for bit, as applying it to the whole
-    arrays. Why pieces: numpy evaluates an expression one operation at a time,
-    each a pass over whole arrays; on a large parameter vector every pass
-    streams all of its arrays through memory, and every temporary is a new
-    array as large as the parameters. Piece by piece, the temporaries stay
-    small and in the cache, and each array crosses the memory bus about once
-    per step (the book's performance appendix measures the difference).
-
-    A result the rule returns as one of the pieces it was given (an in-place
-    rule: ``theta -= ...; return theta``) stands for that whole input array;
-    any other result is gathered into a new array. Leaves that are small, or
-    whose arrays differ in shape or are not C-contiguous, get ``fn`` applied
-    to the whole arrays, as :func:`tree_map` does.
+    ``fn`` updates some of its arguments in place (``theta -= eta * b``) and
+    returns them. Its equations act entry by entry, so applying it to
+    consecutive pieces of the flattened arrays gives the same numbers, bit for
+    bit, as applying it to the whole arrays. Why pieces: numpy evaluates one
+    operation at a time, each a pass over whole arrays; on a large parameter
+    vector every pass streams its arrays through memory and every temporary is
+    as large as the parameters. Piece by piece, the temporaries stay small and
+    in the cache (the book's performance appendix measures the difference).
+    Small arrays, and arrays that differ in shape or are not C-contiguous, get
+    ``fn`` applied whole.
     """
-    first = trees[0]
-    if not isinstance(first, dict):
-        return _pieces(fn, trees)
-    out = {key: _pieces(fn, [None if tree is None else tree[key] for tree in trees]) for key in first}
-    if out and isinstance(next(iter(out.values())), tuple):
-        n = len(next(iter(out.values())))
-        return tuple({key: out[key][i] for key in out} for i in range(n))
-    return out
+    return tree_map(lambda *args: _in_pieces(fn, args), *trees)
 
 
-def _pieces(fn: Callable, args):
-    arrays = [a for a in args if a is not None]
+def _in_pieces(fn: Callable, args):
     shape = args[0].shape
-    if args[0].size < 2 * PIECE or not all(isinstance(a, np.ndarray) and a.shape == shape
-                                           and a.flags.c_contiguous for a in arrays):
+    if args[0].size < 2 * PIECE or not all(a.shape == shape and a.flags.c_contiguous
+                                           for a in args if a is not None):
         return fn(*args)
     flat = [None if a is None else a.reshape(-1) for a in args]
-    outs = None
     for start in range(0, args[0].size, PIECE):
-        piece = [None if a is None else a[start:start + PIECE] for a in flat]
-        res = fn(*piece)
-        single = not isinstance(res, tuple)
-        res = (res,) if single else res
-        if outs is None:
-            outs = []
-            for r in res:
-                given = next((i for i, p in enumerate(piece) if p is not None and r is p), None)
-                outs.append(None if r is None else args[given] if given is not None
-                            else np.empty(shape, dtype=r.dtype))
-        for out, r in zip(outs, res):
-            if out is not None and not np.may_share_memory(out, r):
-                out.reshape(-1)[start:start + PIECE] = r
-    return outs[0] if single else tuple(outs)
+        pieces = [None if a is None else a[start:start + PIECE] for a in flat]
+        res = fn(*pieces)
+    # the rule returned pieces of its arguments: return those arguments, whole
+    whole = [None if r is None else args[next(i for i, p in enumerate(pieces) if r is p)]
+             for r in (res if isinstance(res, tuple) else (res,))]
+    return tuple(whole) if isinstance(res, tuple) else whole[0]
 
 
 def zeros_like(params: Tree) -> Tree:
@@ -192,8 +170,7 @@ def leaves(tree: Tree) -> list[np.ndarray]:
 
 def check_inplace(params: Any, checked: Tree, state: Any) -> None:
     """``inplace=True`` overwrites the caller's arrays: they must be writeable float arrays."""
-    for given, leaf in zip(leaves(params) if isinstance(params, (dict, np.ndarray)) else [params],
-                           leaves(checked)):
+    for given, leaf in zip(leaves(params), leaves(checked)):
         if given is not leaf:
             raise TypeError(f"inplace=True needs params as floating np.ndarray (or a dict of them) "
                             f"to overwrite, got {type(given).__name__}"

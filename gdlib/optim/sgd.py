@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple, Optional
 
 from .. import _validate
-from .base import Optimizer, check_bool, check_lr, check_params, tree_map, tree_map_elementwise, zeros_like
+from .base import Optimizer, check_bool, check_lr, check_params, tree_map, tree_map_inplace, zeros_like
 
 
 class SGDState(NamedTuple):
@@ -126,7 +126,7 @@ class SGD(Optimizer):
         With ``inplace=True`` the torch form overwrites ``params`` and the
         momentum buffer (the same equations, each written as an update of the
         array it changes, so the results are identical bit for bit), applied
-        to cache-sized pieces of large arrays (:func:`~gdlib.optim.base.tree_map_elementwise`);
+        to cache-sized pieces of large arrays (:func:`~gdlib.optim.base.tree_map_inplace`);
         the velocity and look-ahead forms compute as usual and copy back. Why:
         a pure step writes two new arrays (θ and b) to fresh memory on every
         call and streams every array through memory once per operation, which
@@ -191,10 +191,10 @@ class SGD(Optimizer):
 
         if mu == 0:
             if inplace:
-                return tree_map_elementwise(sgd_inplace, params, grads), SGDState(t=t, momentum_buffer=None)
+                return tree_map_inplace(sgd_inplace, params, grads), SGDState(t=t, momentum_buffer=None)
             return tree_map(sgd, params, grads), SGDState(t=t, momentum_buffer=None)
         if inplace and not lookahead and self.momentum_form == "torch":
-            params, buffer = tree_map_elementwise(torch_momentum_inplace, params, grads, state.momentum_buffer)
+            params, buffer = tree_map_inplace(torch_momentum_inplace, params, grads, state.momentum_buffer)
             return params, SGDState(t=t, momentum_buffer=buffer)
         rule = lookahead_nesterov if lookahead else (
             velocity_momentum if self.momentum_form == "velocity" else torch_momentum)
