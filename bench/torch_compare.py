@@ -129,26 +129,25 @@ def _gdlib_optimizer(name: str):
     return optim.SGD(lr=1e-3, momentum=0.9) if name == "SGD" else optim.Adam(lr=1e-3)
 
 
+def stepper(name: str, n: int, g: np.ndarray, variant: str):
+    """A zero-argument function that takes one step of ``variant`` on n parameters."""
+    if variant == "torch":
+        torch = _torch()
+        p = torch.zeros(n, requires_grad=True)
+        p.grad = torch.from_numpy(g)
+        topt = torch.optim.SGD([p], lr=1e-3, momentum=0.9) if name == "SGD" else torch.optim.Adam([p], lr=1e-3)
+        return topt.step
+    opt, inplace = _gdlib_optimizer(name), variant == "gdlib_inplace"
+    box = {"params": np.zeros(n)}
+    box["state"] = opt.init(box["params"])
+
+    def step():
+        box["params"], box["state"] = opt.step(box["params"], g, box["state"], inplace=inplace)
+    return step
+
+
 def _steppers(name: str, n: int, g: np.ndarray) -> dict:
-    """A zero-argument function per variant that takes one step."""
-    torch = _torch()
-    opt = _gdlib_optimizer(name)
-    pure = {"params": np.zeros(n)}
-    pure["state"] = opt.init(pure["params"])
-
-    def gdlib_step():
-        pure["params"], pure["state"] = opt.step(pure["params"], g, pure["state"])
-
-    inplace = {"params": np.zeros(n)}
-    inplace["state"] = opt.init(inplace["params"])
-
-    def gdlib_inplace_step():
-        _, inplace["state"] = opt.step(inplace["params"], g, inplace["state"], inplace=True)
-
-    p = torch.zeros(n, requires_grad=True)
-    p.grad = torch.from_numpy(g)
-    topt = torch.optim.SGD([p], lr=1e-3, momentum=0.9) if name == "SGD" else torch.optim.Adam([p], lr=1e-3)
-    return {"gdlib": gdlib_step, "gdlib_inplace": gdlib_inplace_step, "torch": topt.step}
+    return {variant: stepper(name, n, g, variant) for variant in VARIANTS}
 
 
 def optimizer_steps(sizes=SIZES, rounds: int = 7) -> list[dict]:
@@ -188,60 +187,33 @@ def growth(rows: list[dict], variant: str, optimizer: str) -> float:
 # --------------------------------------------------------------------------
 # peak memory, one fresh process per case
 # --------------------------------------------------------------------------
-MEMORY_CHILD = r"""
-import json, os, sys
-for k, v in {threads!r}.items():
-    os.environ[k] = v
-sys.path.insert(0, {root!r})
-import numpy as np
-
-def status(field):
+def _status(field: str) -> int:
     for line in open("/proc/self/status"):
         if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
+    raise KeyError(field)
 
-name, n, variant = {name!r}, {n}, {variant!r}
-if variant == "torch":
-    import torch
-    torch.set_num_threads(1)
-    torch.set_default_dtype(torch.float64)
-else:
-    from gdlib import optim
-rng = np.random.default_rng(0)
 
-def make(n):
-    if variant == "torch":
-        p = torch.zeros(n, requires_grad=True)
-        p.grad = torch.from_numpy(rng.standard_normal(n))
-        opt = torch.optim.SGD([p], lr=1e-3, momentum=0.9) if name == "SGD" else torch.optim.Adam([p], lr=1e-3)
-        return lambda: opt.step()
-    box = {{"params": np.zeros(n)}}
-    g = rng.standard_normal(n)
-    opt = optim.SGD(lr=1e-3, momentum=0.9) if name == "SGD" else optim.Adam(lr=1e-3)
-    box["state"] = opt.init(box["params"])
-    def step():
-        box["params"], box["state"] = opt.step(box["params"], g, box["state"],
-                                               inplace=variant == "gdlib_inplace")
-    return step
-
-warm = make(1000)                                   # load what a first step loads lazily
-for _ in range(3):
-    warm()
-del warm
-with open("/proc/self/clear_refs", "w") as f:       # peak := now
-    f.write("5")
-base = status("VmRSS")
-step = make(n)
-for _ in range(5):
-    step()
-print(json.dumps({{"peak_bytes": status("VmHWM") - base}}))
-"""
+def _memory_child(name: str, n: int, variant: str) -> None:
+    """In a fresh process: print the peak resident bytes of five steps (see :func:`peak_memory`)."""
+    rng = np.random.default_rng(0)
+    warm = stepper(name, 1000, rng.standard_normal(1000), variant)   # what a first step loads lazily
+    for _ in range(3):
+        warm()
+    del warm
+    with open("/proc/self/clear_refs", "w") as f:                  # peak := now
+        f.write("5")
+    base = _status("VmRSS")
+    step = stepper(name, n, rng.standard_normal(n), variant)
+    for _ in range(5):
+        step()
+    print(json.dumps({"peak_bytes": _status("VmHWM") - base}))
 
 
 def peak_memory(name: str, n: int, variant: str) -> int:
-    """Peak resident bytes of parameters, gradient, state and step temporaries."""
-    code = MEMORY_CHILD.format(threads=THREADS, root=str(ROOT), name=name, n=n, variant=variant)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    """Peak resident bytes of parameters, gradient, state and step temporaries (a fresh process)."""
+    out = subprocess.run([sys.executable, __file__, "--memory-child", name, str(n), variant],
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])["peak_bytes"]
 
 
@@ -276,7 +248,11 @@ def run(quick: bool = False) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer sizes and repeats (a smoke run)")
+    ap.add_argument("--memory-child", nargs=3, metavar=("OPTIMIZER", "N", "VARIANT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.memory_child:
+        name, n, variant = args.memory_child
+        return _memory_child(name, int(n), variant)
     print(json.dumps(run(args.quick), indent=1))
 
 
